@@ -1,0 +1,166 @@
+"""Diagnostics: one frozen record per problem, and how to show it.
+
+A diagnostic names the code from the registry (``_codes``), says in one
+sentence what is wrong in the author's terms, and points at the exact place:
+file, 1-based line and column, and the end of the offending text. Loading
+collects every diagnostic before it fails, like a compiler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from spinedx._codes import Severity, info
+
+PathPart = str | int
+
+
+class Span(BaseModel):
+    """A 1-based region of a source file; ``end_column`` is exclusive."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str
+    line: Annotated[int, Field(ge=1)] = 1
+    column: Annotated[int, Field(ge=1)] = 1
+    end_line: Annotated[int, Field(ge=1)] = 1
+    end_column: Annotated[int, Field(ge=1)] = 1
+
+    @classmethod
+    def at(cls, file: str, line: int, column: int, length: int = 1) -> Span:
+        """A span on one line starting at ``line:column`` and ``length`` characters long."""
+        return cls(
+            file=file,
+            line=line,
+            column=column,
+            end_line=line,
+            end_column=column + max(length, 1),
+        )
+
+    def shifted(self, offset: int, length: int) -> Span:
+        """The sub-span ``offset`` characters into this one's first line."""
+        return Span.at(self.file, self.line, self.column + offset, length)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Diagnostic(BaseModel):
+    """One problem found in a pathway, a stage file, a scenario or a patient record.
+
+    Example:
+        >>> d = diagnostic("SPX202", "unknown key 'tittle'", Span.at("p.yaml", 2, 1, 6),
+        ...                hint="did you mean 'title'?")
+        >>> d.name, str(d.span)
+        ('unknown-key', 'p.yaml:2:1')
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    path: tuple[PathPart, ...] = ()
+    hint: str | None = None
+    context: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this diagnostic stops a pathway from loading."""
+        return self.severity == "error"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by position, then by code, then by message."""
+        return (self.span.file, self.span.line, self.span.column, self.code, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.code} {self.message}"
+
+
+def diagnostic(
+    code: str,
+    message: str,
+    span: Span,
+    *,
+    path: Iterable[PathPart] = (),
+    hint: str | None = None,
+    severity: Severity | None = None,
+    **context: str,
+) -> Diagnostic:
+    """Build a diagnostic, taking its name and default severity from the registry."""
+    entry = info(code)
+    return Diagnostic(
+        code=code,
+        name=entry.name,
+        severity=severity or entry.severity,
+        message=message,
+        span=span,
+        path=tuple(path),
+        hint=hint,
+        context=context,
+    )
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by position and without exact repeats."""
+    unique = {(d.code, d.span, d.message): d for d in diagnostics}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
+    """Render like a compiler: location and message, the source line with a caret, help.
+
+    ``sources`` maps file names to their text; when a file is not in it, the
+    renderer reads it from disk if it can and otherwise leaves out the excerpt.
+    """
+    lines = [f"{diagnostic.span}: {diagnostic.severity}: {diagnostic.code} {diagnostic.message}"]
+    source_line = _source_line(diagnostic.span, sources)
+    if source_line is not None:
+        gutter = f"{diagnostic.span.line} | "
+        lines.append(gutter + source_line)
+        width = 1
+        if diagnostic.span.end_line == diagnostic.span.line:
+            width = max(1, diagnostic.span.end_column - diagnostic.span.column)
+        width = min(width, max(1, len(source_line) - diagnostic.span.column + 1))
+        pad = " " * (len(gutter) - 2) + "| " + " " * (diagnostic.span.column - 1)
+        lines.append(pad + "^" * width)
+    if diagnostic.hint:
+        lines.append(f"  help: {diagnostic.hint}")
+    return "\n".join(lines)
+
+
+def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str] | None = None) -> str:
+    """Render many diagnostics, separated by blank lines, with a closing count."""
+    items = list(diagnostics)
+    errors = sum(1 for d in items if d.is_error)
+    warnings = len(items) - errors
+    blocks = [render(d, sources) for d in items]
+    blocks.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    return "\n\n".join(blocks)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+_MAX_EXCERPT = 400
+
+
+def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
+    text = sources.get(span.file) if sources else None
+    if text is None:
+        try:
+            text = Path(span.file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+    lines = text.splitlines()
+    if not 1 <= span.line <= len(lines):
+        return None
+    line = lines[span.line - 1].replace("\t", " ")
+    return line[:_MAX_EXCERPT]

@@ -1,0 +1,49 @@
+"""The exception hierarchy: one root, each subclass also a natural builtin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from spinedx._diagnostics import Diagnostic, render_all, sort_diagnostics
+
+
+class SpinedxError(Exception):
+    """Root of every exception spinedx raises on purpose."""
+
+
+class _DiagnosticError(SpinedxError):
+    """An error that carries every diagnostic found, sorted by position."""
+
+    subject = "input"
+
+    def __init__(
+        self,
+        diagnostics: Iterable[Diagnostic],
+        sources: Mapping[str, str] | None = None,
+    ) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sort_diagnostics(diagnostics))
+        self.sources: dict[str, str] = dict(sources or {})
+        errors = sum(1 for d in self.diagnostics if d.is_error)
+        head = f"{errors} error{'' if errors == 1 else 's'} in {self.subject}"
+        first = f": {self.diagnostics[0]}" if self.diagnostics else ""
+        super().__init__(head + first)
+
+    def render(self) -> str:
+        """Every diagnostic as a compiler would print it, with source excerpts."""
+        return render_all(self.diagnostics, self.sources)
+
+
+class PathwayError(_DiagnosticError, ValueError):
+    """A pathway (manifest, stage files) or scenario could not be loaded.
+
+    ``str(error)`` starts with the number of errors; ``error.diagnostics``
+    holds them all.
+    """
+
+    subject = "pathway"
+
+
+class PatientError(_DiagnosticError, ValueError):
+    """A patient record does not fit the record model the pathway reads."""
+
+    subject = "patient record"
