@@ -1,0 +1,247 @@
+"""Building compiled stages from validated documents.
+
+Conditions are compiled here against the record schema and the declared
+facts; every problem they have is mapped from its offset inside the condition
+text to the file, line and column of that character. Concluded values are
+checked against their fact's type, and citations resolved against the
+manifest's sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spinedx._conditions import Condition, check_value, compile_condition
+from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
+from spinedx._document import (
+    ChecklistDoc,
+    ConcludeDoc,
+    DecideDoc,
+    EndDoc,
+    ManifestDoc,
+    NodeDoc,
+    RecommendDoc,
+    StageHeader,
+    _RecommendFields,
+)
+from spinedx._located import Spans
+from spinedx._schema import RecordSchema, SchemaType
+from spinedx._steps import (
+    Branch,
+    Checklist,
+    ChecklistItem,
+    Citation,
+    Conclude,
+    Decide,
+    End,
+    RecSpec,
+    Recommend,
+    Stage,
+    Step,
+    TermCode,
+)
+from spinedx._yaml import YMap, YNode, YScalar, YSeq
+
+
+@dataclass(frozen=True)
+class StageSource:
+    """A validated stage file, ready to compile."""
+
+    file: str
+    tree: YNode
+    header: StageHeader
+    nodes: Mapping[str, NodeDoc]
+    owns: frozenset[str]
+
+
+class StageBuilder:
+    """Compiles the stages of one pathway against one record schema."""
+
+    def __init__(
+        self,
+        manifest: ManifestDoc,
+        schema: RecordSchema,
+        facts: Mapping[str, SchemaType],
+    ) -> None:
+        self.manifest = manifest
+        self.schema = schema
+        self.facts = facts
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, source: StageSource) -> Stage:
+        """Compile one stage; problems are added to ``self.diagnostics``."""
+        spans = Spans(source.tree, source.file)
+        steps: dict[str, Step] = {}
+        for node_id, doc in source.nodes.items():
+            path: tuple[PathPart, ...] = ("nodes", node_id)
+            step = self._step(node_id, doc, source, spans, path)
+            if step is not None:
+                steps[node_id] = step
+        return Stage(
+            id=source.header.stage,
+            title=source.header.title,
+            file=source.file,
+            start=source.header.start,
+            steps=steps,
+            owns=source.owns,
+            span=spans.value(("start",)),
+        )
+
+    def _step(
+        self,
+        node_id: str,
+        doc: NodeDoc,
+        source: StageSource,
+        spans: Spans,
+        path: tuple[PathPart, ...],
+    ) -> Step | None:
+        span = spans.key(path)
+        stage = source.header.stage
+        match doc:
+            case DecideDoc():
+                branches: list[Branch] = []
+                for i, branch in enumerate(doc.branches):
+                    where = (*path, "branches", i)
+                    condition = self._condition(branch.when, source.tree, spans, (*where, "when"))
+                    if condition is not None:
+                        target_span = spans.value((*where, "then"))
+                        cond_span = spans.value((*where, "when"))
+                        branches.append(Branch(condition, branch.then, cond_span, target_span))
+                if len(branches) != len(doc.branches):
+                    return None
+                return Decide(
+                    id=node_id,
+                    question=doc.decide,
+                    branches=tuple(branches),
+                    otherwise=doc.otherwise,
+                    unknown=doc.unknown,
+                    span=span,
+                    otherwise_span=spans.value((*path, "otherwise")) if doc.otherwise else None,
+                    unknown_span=spans.value((*path, "unknown")) if doc.unknown else None,
+                )
+            case RecommendDoc():
+                rec = self._rec(doc, stage, node_id, spans, path)
+                return Recommend(node_id, rec, doc.then, span, spans.value((*path, "then")))
+            case ConcludeDoc():
+                self._check_conclusion(doc, spans, path)
+                return Conclude(
+                    node_id, doc.conclude, doc.value, doc.because, doc.then, span,
+                    spans.value((*path, "then")),
+                )  # fmt: skip
+            case ChecklistDoc():
+                items: list[ChecklistItem] = []
+                for i, item in enumerate(doc.items):
+                    where = (*path, "items", i)
+                    condition = self._condition(item.when, source.tree, spans, (*where, "when"))
+                    rec = self._rec(item, stage, node_id, spans, where)
+                    if condition is not None:
+                        items.append(ChecklistItem(condition, rec, spans.value((*where, "when"))))
+                if len(items) != len(doc.items):
+                    return None
+                return Checklist(
+                    node_id, doc.checklist, tuple(items), doc.then, span,
+                    spans.value((*path, "then")),
+                )  # fmt: skip
+            case EndDoc():
+                return End(node_id, doc.end, span)
+
+    def _condition(
+        self, text: str, tree: YNode, spans: Spans, path: tuple[PathPart, ...]
+    ) -> Condition | None:
+        condition, problems = compile_condition(text, self.schema, self.facts)
+        scalar = node_at(tree, path)
+        for problem in problems:
+            if isinstance(scalar, YScalar):
+                where = scalar.offset_span(problem.offset, problem.length)
+            else:
+                where = spans.value(path)
+            self.diagnostics.append(
+                diagnostic(problem.code, problem.message, where, path=path, hint=problem.hint)
+            )
+        return condition
+
+    def _rec(
+        self,
+        doc: _RecommendFields,
+        stage: str,
+        node_id: str,
+        spans: Spans,
+        path: tuple[PathPart, ...],
+    ) -> RecSpec:
+        citations: list[Citation] = []
+        for i, ref in enumerate(doc.sources):
+            source = self.manifest.sources.get(ref.id)
+            if source is None:
+                self.diagnostics.append(_unknown_source(ref.id, self.manifest, spans, path, i))
+                continue
+            citations.append(Citation(ref.id, source.title, source.year, source.url, ref.section))
+        return RecSpec(
+            id=doc.recommend,
+            stage=stage,
+            node=node_id,
+            action=doc.action,
+            urgency=doc.urgency,
+            because=doc.because,
+            citations=tuple(citations),
+            codes=tuple(TermCode(c.system, c.code, c.display) for c in doc.codes),
+            span=spans.value((*path, "recommend")),
+        )
+
+    def _check_conclusion(self, doc: ConcludeDoc, spans: Spans, path: tuple[PathPart, ...]) -> None:
+        fact_type = self.facts.get(doc.conclude)
+        if fact_type is None:
+            declared = sorted(self.facts)
+            self.diagnostics.append(
+                diagnostic(
+                    "SPX410",
+                    f"fact '{doc.conclude}' is not declared in the manifest",
+                    spans.value((*path, "conclude")),
+                    path=(*path, "conclude"),
+                    hint=_closest(doc.conclude, declared, "declare it under 'facts:'"),
+                )
+            )
+            return
+        problem = check_value(doc.value, fact_type)
+        if problem is not None:
+            self.diagnostics.append(
+                diagnostic(
+                    "SPX411",
+                    f"fact '{doc.conclude}': {problem}",
+                    spans.value((*path, "value")),
+                    path=(*path, "value"),
+                )
+            )
+
+
+def _unknown_source(
+    ref: str, manifest: ManifestDoc, spans: Spans, path: tuple[PathPart, ...], index: int
+) -> Diagnostic:
+    where = (*path, "sources", index)
+    return diagnostic(
+        "SPX307",
+        f"source '{ref}' is not declared in the manifest",
+        spans.value(where),
+        path=where,
+        hint=_closest(ref, sorted(manifest.sources), "declare it under 'sources:'"),
+    )
+
+
+def _closest(word: str, choices: Sequence[str], fallback: str) -> str:
+    import difflib  # noqa: PLC0415  (only on the error path)
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else fallback
+
+
+def node_at(tree: YNode, path: Sequence[PathPart]) -> YNode | None:
+    """The YAML node at ``path``, or None when the path does not exist."""
+    node: YNode | None = tree
+    for part in path:
+        if isinstance(node, YMap) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, YSeq) and isinstance(part, int) and 0 <= part < len(node.items):
+            node = node.items[part]
+        else:
+            return None
+    return node

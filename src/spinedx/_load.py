@@ -1,0 +1,245 @@
+"""Loading: pathway folders and patient files, every problem collected before failing.
+
+The layers run one way: YAML text (``_yaml``) → documents (``_document``) →
+compiled stages (``_build``) → graph checks (``_checks``) → ``Pathway``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import networkx as nx
+from pydantic import BaseModel
+
+from spinedx._build import StageBuilder, StageSource
+from spinedx._checks import CheckContext, run_checks, stage_graph
+from spinedx._diagnostics import Diagnostic, diagnostic
+from spinedx._document import ManifestDoc, validate_manifest, validate_stage
+from spinedx._errors import PathwayError, PatientError
+from spinedx._located import Spans
+from spinedx._pathway import Pathway
+from spinedx._records import record_model, record_name, record_names, validate_record
+from spinedx._schema import RecordSchema, SchemaType, fact_type
+from spinedx._yaml import YNode, read_yaml, to_plain
+
+MANIFEST = "pathway.yaml"
+_R = TypeVar("_R", bound=BaseModel)
+
+
+@dataclass
+class _Loaded:
+    pathway: Pathway | None
+    diagnostics: list[Diagnostic]
+    texts: dict[str, str]
+
+
+def load_pathway(path: str | os.PathLike[str], *, record: type[BaseModel] | None = None) -> Pathway:
+    """Load, compile and fully check a pathway folder (or its ``pathway.yaml``).
+
+    Args:
+        path: the pathway folder, or the manifest file inside it.
+        record: the record model to check conditions against; by default the
+            model registered under the manifest's ``record`` name.
+
+    Raises:
+        PathwayError: with every problem found, each located and coded.
+
+    Example:
+        >>> pathway = load_pathway("pathways/spinal_tumor")
+        >>> pathway.id
+        'spinal-tumor-diagnosis'
+    """
+    loaded = _load(Path(path), record)
+    if loaded.pathway is None:
+        raise PathwayError(loaded.diagnostics, loaded.texts)
+    return loaded.pathway
+
+
+def check_pathway(
+    path: str | os.PathLike[str], *, record: type[BaseModel] | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic for a pathway, errors and warnings, sorted; never raises for bad input.
+
+    Example:
+        >>> [d.code for d in check_pathway("pathways/spinal_tumor") if d.is_error]
+        []
+    """
+    loaded = _load(Path(path), record)
+    return sorted(loaded.diagnostics, key=Diagnostic.sort_key)
+
+
+def _load(path: Path, record: type[BaseModel] | None) -> _Loaded:
+    manifest_path = path / MANIFEST if path.is_dir() else path
+    root = manifest_path.parent
+    out = _Loaded(None, [], {})
+    manifest_tree = _read(manifest_path, out)
+    if manifest_tree is None:
+        return out
+    file = str(manifest_path)
+    manifest, problems = validate_manifest(manifest_tree, file)
+    out.diagnostics += problems
+    if manifest is None:
+        return out
+    spans = Spans(manifest_tree, file)
+    model = record or _record_model(manifest, spans, out)
+    if model is None:
+        return out
+    schema = RecordSchema.from_model(model)
+    facts: dict[str, SchemaType] = {
+        name: fact_type(doc.type, doc.values) for name, doc in manifest.facts.items()
+    }
+    sources = _stage_sources(manifest, root, schema, spans, out)
+    builder = StageBuilder(manifest, schema, facts)
+    stages = tuple(builder.build(source) for source in sources)
+    out.diagnostics += builder.diagnostics
+    if len(stages) != len(manifest.stages) or any(d.is_error for d in out.diagnostics):
+        return out
+    graphs = {stage.id: nx.freeze(stage_graph(stage)) for stage in stages}
+    out.diagnostics += run_checks(CheckContext(manifest, spans, stages, graphs))
+    if any(d.is_error for d in out.diagnostics):
+        return out
+    out.pathway = Pathway(
+        manifest=manifest,
+        stages=stages,
+        graphs=graphs,
+        record_model=model,
+        record_name=record_name(model),
+        schema=schema,
+        digest=_digest(out.texts),
+        source=manifest_path,
+        warnings=tuple(sorted(out.diagnostics, key=Diagnostic.sort_key)),
+    )
+    return out
+
+
+def _read(path: Path, out: _Loaded) -> YNode | None:
+    tree, problems, text = read_yaml(path)
+    out.texts[str(path)] = text
+    out.diagnostics += problems
+    return tree if not any(d.is_error for d in problems) else None
+
+
+def _record_model(manifest: ManifestDoc, spans: Spans, out: _Loaded) -> type[BaseModel] | None:
+    if manifest.record is None:
+        out.diagnostics.append(
+            diagnostic(
+                "SPX203",
+                "'record' is required: name the record model the conditions read",
+                spans.value(()),
+                hint="add 'record: spinedx.patient', or pass record= to load_pathway",
+            )
+        )
+        return None
+    model = record_model(manifest.record)
+    if model is None:
+        out.diagnostics.append(
+            diagnostic(
+                "SPX207",
+                f"no record model is registered as '{manifest.record}'",
+                spans.value(("record",)),
+                path=("record",),
+                hint="registered: " + ", ".join(record_names()),
+            )
+        )
+    return model
+
+
+def _stage_sources(
+    manifest: ManifestDoc, root: Path, schema: RecordSchema, spans: Spans, out: _Loaded
+) -> list[StageSource]:
+    sections = set(schema.root.fields)
+    found: list[StageSource] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(manifest.stages):
+        where = ("stages", index)
+        if entry.id in seen:
+            out.diagnostics.append(
+                diagnostic("SPX206", f"stage '{entry.id}' is listed twice", spans.value(where))
+            )
+            continue
+        seen.add(entry.id)
+        for j, section in enumerate(entry.data or ()):
+            if section not in sections:
+                out.diagnostics.append(
+                    diagnostic(
+                        "SPX204",
+                        f"stage '{entry.id}' claims record section '{section}', "
+                        "which the record model does not have",
+                        spans.value((*where, "data", j)),
+                        hint="sections: " + ", ".join(sorted(sections)),
+                    )
+                )
+        owns = frozenset(entry.data) if entry.data is not None else frozenset({entry.id}) & sections
+        stage_path = root / manifest.stage_file(entry)
+        if not stage_path.is_file():
+            out.diagnostics.append(
+                diagnostic(
+                    "SPX206",
+                    f"stage '{entry.id}' has no file '{manifest.stage_file(entry)}' "
+                    "beside the manifest",
+                    spans.value(where),
+                    hint="create the file, or set the stage's 'file:'",
+                )
+            )
+            continue
+        tree = _read(stage_path, out)
+        if tree is None:
+            continue
+        header, nodes, problems = validate_stage(tree, str(stage_path))
+        out.diagnostics += problems
+        if header is None:
+            continue
+        if header.stage != entry.id:
+            out.diagnostics.append(
+                diagnostic(
+                    "SPX206",
+                    f"this file says 'stage: {header.stage}' but the manifest lists it "
+                    f"as stage '{entry.id}'",
+                    Spans(tree, str(stage_path)).value(("stage",)),
+                    path=("stage",),
+                )
+            )
+            continue
+        found.append(StageSource(str(stage_path), tree, header, nodes, owns))
+    return found
+
+
+def _digest(texts: Mapping[str, str]) -> str:
+    hasher = hashlib.sha256()
+    for name, text in texts.items():  # manifest first, then stages in manifest order
+        hasher.update(Path(name).name.encode() + b"\0" + text.encode() + b"\0")
+    return "sha256:" + hasher.hexdigest()
+
+
+# ------------------------------------------------------------------ records
+
+
+def load_patient(path: str | os.PathLike[str], model: type[_R] | None = None) -> _R | BaseModel:
+    """Load a patient file (strict YAML) into the record model, ``Patient`` by default.
+
+    Raises:
+        PatientError: every problem, with field path, expected value and position.
+
+    Example:
+        >>> patient = load_patient("examples/patients/no-red-flags.yaml")
+        >>> patient.history.cancers
+        []
+    """
+    file = str(path)
+    tree, problems, text = read_yaml(path)
+    if tree is None or any(d.is_error for d in problems):
+        raise PatientError(problems, {file: text})
+    return validate_record(_patient_model(model), to_plain(tree), file=file, tree=tree, text=text)
+
+
+def _patient_model(model: type[BaseModel] | None) -> type[BaseModel]:
+    if model is not None:
+        return model
+    found = record_model("spinedx.patient")
+    assert found is not None  # noqa: S101  (registered on first use)
+    return found

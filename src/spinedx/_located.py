@@ -1,0 +1,184 @@
+"""Turning pydantic validation errors into located diagnostics.
+
+Pydantic reports where a value failed as a ``loc`` tuple into the data; the
+YAML layer knows the span of every path. This module joins the two and words
+the message for a pathway author rather than for a programmer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+
+from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
+from spinedx._yaml import YNode, spans_by_path
+
+_KEY = "__key__"
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+    "datetime_type": "a date and time",
+    "none_required": "nothing",
+}
+
+
+class Spans:
+    """The spans of a YAML tree by path, computed once and only when first needed."""
+
+    def __init__(self, tree: YNode | None, file: str) -> None:
+        self.file = file
+        self._tree = tree
+        self._map: dict[tuple[PathPart, ...], Span] | None = None
+
+    def _spans(self) -> dict[tuple[PathPart, ...], Span]:
+        if self._map is None:
+            self._map = spans_by_path(self._tree) if self._tree is not None else {}
+        return self._map
+
+    def value(self, path: Sequence[PathPart]) -> Span:
+        """The span of the value at ``path``, or of its nearest enclosing value."""
+        spans = self._spans()
+        probe = tuple(path)
+        while probe and probe not in spans:
+            probe = probe[:-1]
+        return spans.get(probe) or Span.at(self.file, 1, 1)
+
+    def key(self, path: Sequence[PathPart]) -> Span:
+        """The span of the key that introduces ``path``, or of the value if it has none."""
+        return self._spans().get((*path, _KEY)) or self.value(path)
+
+
+def describe_value(value: object) -> str:
+    """Name a found value in the words a pathway author uses."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    text = str(value)
+    return f"the text {text[:60]!r}" + ("…" if len(text) > 60 else "")
+
+
+def dotted(path: Sequence[PathPart]) -> str:
+    """``('nodes', 'a', 'branches', 0, 'when')`` → ``nodes.a.branches[0].when``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "the document"
+
+
+def document_error(
+    error: ErrorDetails,
+    prefix: tuple[PathPart, ...],
+    spans: Spans,
+    model: type[BaseModel],
+    code_override: str | None = None,
+) -> Diagnostic:
+    """One pydantic error as an SPX2xx diagnostic (or ``code_override``) at its place."""
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    path = (*prefix, *loc)
+    kind = error["type"]
+    where = dotted(path)
+    found = describe_value(error.get("input"))
+    hint: str | None = None
+    if kind == "missing":
+        code, span = "SPX203", spans.key(path[:-1])
+        message = f"'{where}' is required but missing"
+    elif kind == "extra_forbidden":
+        code, span = "SPX202", spans.key(path)
+        message = f"unknown key '{where}'"
+        allowed = _keys_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), sorted(allowed), n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        elif allowed:
+            hint = "allowed keys here: " + ", ".join(sorted(allowed))
+    elif kind in _EXPECTED:
+        code, span = "SPX201", spans.value(path)
+        message = f"'{where}' must be {_EXPECTED[kind]}, found {found}"
+        if kind == "string_type" and isinstance(error.get("input"), int | float | bool):
+            hint = "put the value in quotes to write it as text"
+    else:
+        code, span = "SPX204", spans.value(path)
+        message = f"'{where}': {_sentence(error['msg'])}, found {found}"
+        hint = _choice_hint(error)
+    if "[key]" in error["loc"]:
+        span = spans.key(path)
+    return diagnostic(code_override or code, message, span, path=path, hint=hint)
+
+
+def _sentence(msg: str) -> str:
+    msg = msg.removeprefix("Value error, ")
+    return msg[:1].lower() + msg[1:]
+
+
+def _choice_hint(error: ErrorDetails) -> str | None:
+    ctx = error.get("ctx") or {}
+    expected = ctx.get("expected")
+    given = error.get("input")
+    if not isinstance(expected, str) or not isinstance(given, str):
+        return None
+    choices = [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",")]
+    close = difflib.get_close_matches(given, [c for c in choices if c], n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _keys_at(model: type[BaseModel], loc: Sequence[PathPart]) -> set[str]:
+    """The keys the model accepts at ``loc``, following field annotations."""
+    current: object = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return set()
+    inner = _model_in(current)
+    return set(inner.model_fields) if inner is not None else set()
+
+
+def _step(annotation: object, part: PathPart) -> object | None:
+    inner = _model_in(annotation)
+    if inner is not None and isinstance(part, str):
+        field = inner.model_fields.get(part)
+        return field.annotation if field is not None else None
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if isinstance(part, int) and args:
+        return args[0]
+    if isinstance(part, str) and len(args) == 2:  # dict[str, Model]
+        return args[1]
+    return None
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,131 @@
+"""The loaded pathway: immutable, compiled, shareable across threads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+import networkx as nx
+from pydantic import BaseModel
+
+from spinedx._diagnostics import Diagnostic
+from spinedx._document import ManifestDoc
+from spinedx._records import validate_record
+from spinedx._evaluate import ExplainContext, explain_walk, walk
+from spinedx._results import Evaluation, PathwayRef
+from spinedx._schema import RecordSchema
+from spinedx._steps import Stage
+
+
+class Pathway:
+    """A checked, compiled pathway. Build it with :func:`spinedx.load_pathway`.
+
+    A ``Pathway`` never changes after loading, so one instance can serve many
+    threads at once. Evaluation runs on the compiled stages; the networkx
+    graphs in :attr:`graphs` are for analysis and drawing only.
+    """
+
+    __slots__ = (
+        "_explain",
+        "graphs",
+        "manifest",
+        "record_model",
+        "record_name",
+        "schema",
+        "source",
+        "stages",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        *,
+        manifest: ManifestDoc,
+        stages: tuple[Stage, ...],
+        graphs: Mapping[str, nx.DiGraph],
+        record_model: type[BaseModel],
+        record_name: str,
+        schema: RecordSchema,
+        digest: str,
+        source: Path,
+        warnings: tuple[Diagnostic, ...],
+    ) -> None:
+        self.manifest = manifest
+        self.stages = stages
+        self.graphs: Mapping[str, nx.DiGraph] = MappingProxyType(dict(graphs))
+        self.record_model = record_model
+        self.record_name = record_name
+        self.schema = schema
+        self.source = source
+        self.warnings = warnings
+        self._explain = ExplainContext(
+            pathway=PathwayRef(
+                id=manifest.id, version=manifest.version, title=manifest.title, digest=digest
+            ),
+            record_name=record_name,
+            schema=schema,
+            fact_descriptions={name: fact.description for name, fact in manifest.facts.items()},
+        )
+
+    @property
+    def id(self) -> str:
+        """The manifest's id."""
+        return self.manifest.id
+
+    @property
+    def version(self) -> str:
+        """The manifest's version."""
+        return self.manifest.version
+
+    @property
+    def title(self) -> str:
+        """The manifest's title."""
+        return self.manifest.title
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the manifest and stage files: which exact text produced a result."""
+        return self._explain.pathway.digest
+
+    def evaluate(self, patient: BaseModel | Mapping[str, object]) -> Evaluation:
+        """Walk every stage for one patient and explain every recommendation.
+
+        Args:
+            patient: an instance of the pathway's record model, or plain data
+                (a dict, as parsed from JSON) validated strictly first.
+
+        Raises:
+            PatientError: when plain data does not fit the record model.
+
+        Example:
+            >>> from spinedx import load_pathway, load_patient
+            >>> pathway = load_pathway("pathways/spinal_tumor")
+            >>> result = pathway.evaluate(load_patient("examples/patients/no-red-flags.yaml"))
+            >>> all(rec.reasons for rec in result.recommendations)
+            True
+        """
+        record = self.validate(patient)
+        return explain_walk(walk(self.stages, record), self.stages, record, self._explain)
+
+    def recommend(self, patient: BaseModel) -> list[str]:
+        """The ids of the recommendations reached, without building explanations.
+
+        This is the fast path for cohorts and audits; ``patient`` must already be
+        an instance of the record model.
+        """
+        return [rec.id for rec, _ in walk(self.stages, patient).fired]
+
+    def validate(self, patient: BaseModel | Mapping[str, object]) -> BaseModel:
+        """The patient as an instance of the record model (validated if it is plain data)."""
+        if isinstance(patient, self.record_model):
+            return patient
+        if isinstance(patient, BaseModel):
+            raise TypeError(
+                f"this pathway reads {self.record_model.__name__} records, "
+                f"not {type(patient).__name__}"
+            )
+        return validate_record(self.record_model, patient)
+
+    def __repr__(self) -> str:
+        return f"<Pathway {self.id} {self.version} ({len(self.stages)} stages)>"

@@ -1,0 +1,215 @@
+"""The list items of the history section: cancers, medications, conditions, devices, relatives.
+
+Each item is one thing the patient has or had. The identifying name of a
+medication or condition is required (an unnamed entry says nothing); every
+other attribute may be unknown.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, computed_field, model_validator
+
+from spinedx._patient_common import (
+    ClinicalDate,
+    Flag,
+    Problems,
+    RecordModel,
+    all_true,
+    given_without,
+)
+
+
+class CancerType(StrEnum):
+    """Primary site of a cancer; the common sources of spinal metastases come first."""
+
+    BREAST = "breast"
+    PROSTATE = "prostate"
+    LUNG = "lung"
+    KIDNEY = "kidney"
+    THYROID = "thyroid"
+    MYELOMA = "myeloma"
+    LYMPHOMA = "lymphoma"
+    LEUKAEMIA = "leukaemia"
+    MELANOMA = "melanoma"
+    COLORECTAL = "colorectal"
+    UPPER_GASTROINTESTINAL = "upper_gastrointestinal"
+    PANCREATIC = "pancreatic"
+    LIVER = "liver"
+    BLADDER = "bladder"
+    OVARIAN = "ovarian"
+    UTERINE = "uterine"
+    CERVICAL = "cervical"
+    HEAD_AND_NECK = "head_and_neck"
+    GERM_CELL = "germ_cell"
+    SARCOMA = "sarcoma"
+    BRAIN = "brain"
+    UNKNOWN_PRIMARY = "unknown_primary"
+    OTHER = "other"
+
+
+class CancerStatus(StrEnum):
+    """Disease status of a cancer at the time of the assessment."""
+
+    ACTIVE = "active"
+    REMISSION = "remission"
+    NO_EVIDENCE_OF_DISEASE = "no_evidence_of_disease"
+
+
+class Cancer(RecordModel):
+    """One primary cancer, current or previous."""
+
+    type: CancerType | None = Field(None, description="What type of cancer (primary site)?")
+    histology: str | None = Field(
+        None, description="Histological type of the primary, e.g. 'invasive ductal carcinoma'."
+    )
+    diagnosed_on: ClinicalDate | None = Field(None, description="When was it diagnosed?")
+    status: CancerStatus | None = Field(
+        None, description="Is the cancer active, in remission, or with no evidence of disease?"
+    )
+    metastatic: Flag | None = Field(None, description="Has this cancer spread (metastasised)?")
+    metastasis_histologically_confirmed: Flag | None = Field(
+        None, description="Has a metastasis of this cancer been confirmed by histology?"
+    )
+    metastases_widespread: Flag | None = Field(
+        None, description="Are the metastases widespread (more than one site)?"
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Is this cancer metastatic, with histologically confirmed, widespread "
+        "metastases?"
+    )
+    @property
+    def widespread_confirmed_metastases(self) -> bool | None:
+        """Kleene AND of ``metastatic``, ``metastasis_histologically_confirmed`` and
+        ``metastases_widespread``."""
+        return all_true(
+            (self.metastatic, self.metastasis_histologically_confirmed, self.metastases_widespread)
+        )
+
+    @model_validator(mode="after")
+    def _metastasis_details_need_metastases(self) -> Cancer:
+        problems = Problems("Cancer")
+        given_without(
+            problems,
+            self,
+            "metastatic",
+            ("metastasis_histologically_confirmed", "metastases_widespread"),
+        )
+        problems.raise_if_any()
+        return self
+
+
+class MedicationClass(StrEnum):
+    """Drug class, as far as the work-up cares (bleeding risk, steroids, bone agents)."""
+
+    ANTICOAGULANT_VKA = "anticoagulant_vka"
+    ANTICOAGULANT_DOAC = "anticoagulant_doac"
+    HEPARIN = "heparin"
+    ANTIPLATELET = "antiplatelet"
+    CORTICOSTEROID = "corticosteroid"
+    NSAID = "nsaid"
+    OPIOID = "opioid"
+    BONE_ANTIRESORPTIVE = "bone_antiresorptive"
+    IMMUNOSUPPRESSANT = "immunosuppressant"
+    ANTICANCER = "anticancer"
+    OTHER = "other"
+
+
+ANTICOAGULANTS = frozenset(
+    {
+        MedicationClass.ANTICOAGULANT_VKA,
+        MedicationClass.ANTICOAGULANT_DOAC,
+        MedicationClass.HEPARIN,
+    }
+)
+
+
+class Medication(RecordModel):
+    """One medicine the patient currently takes."""
+
+    name: str = Field(min_length=1, description="Name of the medicine, e.g. 'warfarin'.")
+    drug_class: MedicationClass | None = Field(
+        None,
+        description="Drug class: anticoagulant_vka (e.g. warfarin), anticoagulant_doac, "
+        "heparin, antiplatelet, corticosteroid, ... or other.",
+    )
+    dose: str | None = Field(None, description="Dose and frequency as prescribed, free text.")
+
+
+class CodeSystem(StrEnum):
+    """Terminology a condition code is taken from."""
+
+    SNOMED_CT = "snomed_ct"
+    ICD_10 = "icd_10"
+    ICD_11 = "icd_11"
+    OTHER = "other"
+
+
+class Condition(RecordModel):
+    """A pre-existing condition or past illness."""
+
+    name: str = Field(min_length=1, description="Name of the condition, e.g. 'type 2 diabetes'.")
+    code: str | None = Field(None, min_length=1, description="Code for the condition, if coded.")
+    code_system: CodeSystem | None = Field(
+        None, description="Terminology the code comes from (snomed_ct, icd_10, icd_11, other)."
+    )
+    diagnosed_on: ClinicalDate | None = Field(None, description="When was it diagnosed?")
+
+
+class DeviceKind(StrEnum):
+    """Kind of implanted device, as MRI safety screening asks about them."""
+
+    PACEMAKER = "pacemaker"
+    ICD = "icd"
+    DEEP_BRAIN_STIMULATOR = "deep_brain_stimulator"
+    COCHLEAR_IMPLANT = "cochlear_implant"
+    ANEURYSM_CLIP = "aneurysm_clip"
+    NEUROSTIMULATOR = "neurostimulator"
+    DRUG_INFUSION_PUMP = "drug_infusion_pump"
+    SPINAL_INSTRUMENTATION = "spinal_instrumentation"
+    OTHER = "other"
+
+
+class ImplantedDevice(RecordModel):
+    """One implanted device or implant."""
+
+    kind: DeviceKind | None = Field(
+        None, description="What kind of device (pacemaker, icd, cochlear_implant, ...)?"
+    )
+    description: str | None = Field(None, description="Make, model or other detail, free text.")
+    mr_conditional: Flag | None = Field(
+        None, description="Is the device (the whole implanted system) labelled MR-conditional?"
+    )
+
+
+class Relative(StrEnum):
+    """Family member a family-history entry is about."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    SISTER = "sister"
+    BROTHER = "brother"
+    DAUGHTER = "daughter"
+    SON = "son"
+    GRANDPARENT = "grandparent"
+    AUNT_OR_UNCLE = "aunt_or_uncle"
+    COUSIN = "cousin"
+    OTHER = "other"
+
+
+class FamilyHistoryEntry(RecordModel):
+    """One condition in one relative."""
+
+    relative: Relative | None = Field(None, description="Which relative?")
+    condition: str | None = Field(None, description="The relative's condition, free text.")
+    cancer: Flag | None = Field(None, description="Is the condition a cancer?")
+    cancer_type: CancerType | None = Field(None, description="If a cancer, which type?")
+
+    @model_validator(mode="after")
+    def _cancer_type_needs_cancer(self) -> FamilyHistoryEntry:
+        problems = Problems("FamilyHistoryEntry")
+        given_without(problems, self, "cancer", ("cancer_type",))
+        problems.raise_if_any()
+        return self

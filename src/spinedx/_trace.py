@@ -1,0 +1,218 @@
+"""Evaluate a condition while recording what it read and what it lacked.
+
+This is the explanation path, kept apart from the compiled closures so the hot
+path carries no bookkeeping. It walks the tree with the same value semantics
+(shared from ``_compile``) and returns, for every node, its value and the
+missing reads that made it unknown. Only the reads that matter are kept: in
+``(a and b) or c`` with ``a`` unknown and ``b`` false, the left side is false
+whatever ``a`` is, so only ``c`` is missing.
+
+Unlike the hot path, both sides of a comparison are read even when the first is
+unknown, so that ``missing`` lists every value the comparison needs.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from spinedx._compile import (
+    OPS,
+    arithmetic,
+    days_between,
+    literal_value,
+    membership_or_compare,
+    normaliser,
+    years_between,
+)
+from spinedx._tree import (
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    Expr,
+    FactRef,
+    Literal,
+    Neg,
+    Not,
+    Path,
+    Quantifier,
+    Var,
+)
+from spinedx._typecheck import Types
+
+Missing = tuple[str, ...]
+Scope = Mapping[str, tuple[str, Any]]  # variable -> (concrete path of the item, the item)
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One value a condition read, for explanations; ``None`` means not known."""
+
+    path: str
+    value: object | None
+
+    def display(self) -> str:
+        """The read as a clinician would check it, e.g. ``history.age = 62``."""
+        return f"{self.path} = {format_value(self.value)}"
+
+
+def format_value(value: object) -> str:
+    """A value written the way conditions write it: ``true``, ``"brisk"``, ``2024-03-31``."""
+    if value is None:
+        return "not known"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, int | float):
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, tuple | list):
+        return "none" if not value else f"{len(value)} item{'s' * (len(value) != 1)}"
+    return "recorded"
+
+
+def trace(
+    expr: Expr, types: Types, record: object, facts: Mapping[str, object]
+) -> tuple[Any, tuple[Read, ...], Missing]:
+    """The value of ``expr``, every read in order (deduplicated), and what was missing."""
+    tracer = _Tracer(types, record, facts)
+    value, missing = tracer.eval(expr, {})
+    if value is not None:
+        missing = ()
+    return value, tuple(tracer.reads.values()), tuple(dict.fromkeys(missing))
+
+
+class _Tracer:
+    def __init__(self, types: Types, record: object, facts: Mapping[str, object]) -> None:
+        self.types = types
+        self.record = record
+        self.facts = facts
+        self.reads: dict[str, Read] = {}
+
+    def eval(self, node: Expr, scope: Scope) -> tuple[Any, Missing]:
+        match node:
+            case Literal():
+                return literal_value(node, self.types), ()
+            case Path() | Var() | FactRef():
+                return self.read(node, scope)
+            case Not(operand=operand):
+                value, missing = self.eval(operand, scope)
+                return (None if value is None else not value), missing
+            case BoolOp(op=op, operands=operands):
+                return self.logic(op == "and", operands, scope)
+            case Compare():
+                return self.compare(node, scope)
+            case Arith(op=op, left=left, right=right):
+                (a, ma), (b, mb) = self.eval(left, scope), self.eval(right, scope)
+                if a is None or b is None:
+                    return None, ma + mb
+                return arithmetic(op, a, b), ()
+            case Neg(operand=operand):
+                value, missing = self.eval(operand, scope)
+                return (None if value is None else -value), missing
+            case Call():
+                return self.call(node, scope)
+            case Quantifier():
+                return self.quantifier(node, scope)
+        raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+    def read(self, node: Path | Var | FactRef, scope: Scope) -> tuple[Any, Missing]:
+        if isinstance(node, FactRef):
+            path, value = f"facts.{node.name}", self.facts.get(node.name)
+        else:
+            path, value = self.walk(node, scope)
+        if isinstance(value, list | tuple):
+            value = tuple(value)
+        self.reads.setdefault(path, Read(path, value))
+        if value is None:
+            return None, (path,)
+        norm = normaliser(self.types.get(id(node)))
+        return (value if norm is None else norm(value)), ()
+
+    def walk(self, node: Path | Var, scope: Scope) -> tuple[str, Any]:
+        """The concrete dotted path of a field read (with item indexes) and its value."""
+        if isinstance(node, Path):
+            path, value = ".".join(node.parts), self.record
+        else:
+            base, value = scope[node.name]
+            path = ".".join((base, *node.parts))
+        for part in node.parts:
+            if value is not None:
+                value = getattr(value, part)
+        return path, value
+
+    def logic(self, is_and: bool, operands: tuple[Expr, ...], scope: Scope) -> tuple[Any, Missing]:
+        missing: Missing = ()
+        unknown = False
+        for operand in operands:
+            value, lacking = self.eval(operand, scope)
+            if value is not is_and and value is not None:  # false in 'and', true in 'or'
+                return value, ()
+            if value is None:
+                unknown, missing = True, missing + lacking
+        return (None, missing) if unknown else (is_and, ())
+
+    def compare(self, node: Compare, scope: Scope) -> tuple[Any, Missing]:
+        operands = (node.left, *node.comparators)
+        values = [self.eval(operand, scope) for operand in operands]
+        unknown: list[str] = []
+        for index, op in enumerate(node.ops):
+            (left, lacking_left), (right, lacking_right) = values[index], values[index + 1]
+            if left is None or right is None:
+                unknown += (*lacking_left, *lacking_right)
+                continue
+            if op in ("in", "not in") and isinstance(right, tuple | list) and left not in right:
+                none_at = [i for i, item in enumerate(right) if item is None]
+                if none_at and not isinstance(operands[index + 1], Literal):
+                    prefix = self.concrete(operands[index + 1], scope)
+                    unknown += [f"{prefix}[{i}]" for i in none_at]
+                    continue
+            if not membership_or_compare(OPS.get(op, op), left, right):
+                return False, ()
+        return (None, tuple(unknown)) if unknown else (True, ())
+
+    def concrete(self, node: Expr, scope: Scope) -> str:
+        if isinstance(node, Path | Var):
+            return self.walk(node, scope)[0]
+        return ""  # pragma: no cover - lists are literals or fields
+
+    def call(self, node: Call, scope: Scope) -> tuple[Any, Missing]:
+        results = [self.eval(arg, scope) for arg in node.args]
+        if node.func == "known":
+            return results[0][0] is not None, ()
+        if any(value is None for value, _ in results):
+            return None, tuple(path for _, lacking in results for path in lacking)
+        if node.func == "count":
+            return len(results[0][0]), ()
+        between = years_between if node.func == "years_between" else days_between
+        return between(results[0][0], results[1][0]), ()
+
+    def quantifier(self, node: Quantifier, scope: Scope) -> tuple[Any, Missing]:
+        items, missing = self.eval(node.source, scope)
+        if items is None:
+            return None, missing
+        prefix = self.concrete(node.source, scope)
+        unknown: list[str] = []
+        total, is_unknown = 0, False
+        for index, item in enumerate(items):
+            inner = {**scope, node.var: (f"{prefix}[{index}]", item)}
+            value, lacking = self.eval(node.body, inner)
+            if value is None:
+                is_unknown = True
+                unknown += lacking
+            elif node.kind == "any" and value:
+                return True, ()
+            elif node.kind == "all" and not value:
+                return False, ()
+            elif value:
+                total += 1
+        if is_unknown:
+            return None, tuple(unknown)
+        return {"any": False, "all": True}.get(node.kind, total), ()
