@@ -44,20 +44,19 @@ from spinedx._patient_history_items import (
     MedicationClass,
     Relative,
 )
-from spinedx._patient_imaging import (
-    HIGH_GRADE_ESCC,
-    BilskyGrade,
-    Compartment,
-    ImagingRegion,
-    LesionNature,
-    Modality,
-)
+from spinedx._patient_imaging import ImagingRegion, Modality
 from spinedx._patient_labs import (
     LAB_SPECS,
     Detection,
     FreeLightChains,
     LabFlag,
     ProteinElectrophoresis,
+)
+from spinedx._patient_lesion import (
+    HIGH_GRADE_ESCC,
+    BilskyGrade,
+    Compartment,
+    LesionNature,
 )
 from spinedx._patient_sins import (
     LEVEL_LOCATIONS,
@@ -126,6 +125,11 @@ def _wholes(low: int, high: int) -> st.SearchStrategy[int]:
     return st.integers(low, high)
 
 
+@functools.cache
+def _counts(most: int) -> st.SearchStrategy[int]:
+    return st.sampled_from(range(most + 1))
+
+
 @functools.lru_cache(maxsize=4096)
 def _days(first: date, last: date) -> st.SearchStrategy[date]:
     return st.dates(first, last)
@@ -166,7 +170,9 @@ class _Drawer:
         return self.maybe(_WORDS)
 
     def items(self, item: Callable[[_Drawer], Record], max_size: int = 3) -> list[Record] | None:
-        count = self.maybe(_wholes(0, max_size))
+        # Uniform rather than integers(), which favours 0 and would rarely reach the
+        # enum values of nested items (lesions inside studies).
+        count = self.maybe(_counts(max_size))
         return None if count is None else [item(self) for _ in range(count)]
 
     def unless_false(self, switch: bool | None, value: T | None) -> T | None:
@@ -292,17 +298,20 @@ def _exam(d: _Drawer) -> Record:
 def _lesion(d: _Drawer) -> Record:
     grade = d.pick(BilskyGrade)
     high_grade = grade in HIGH_GRADE_ESCC
+    # Radiologists either score SINS or do not; scoring all six components at
+    # once also makes every SINS category reachable.
+    s = d if d.draw(_KNOWN) else _Drawer(d.draw, False, d.first, d.last)
     return {
-        "level": d.maybe(_LEVELS),
+        "level": s.maybe(_LEVELS),
         "location": d.draw(_LOCATION_OVERRIDE),
         "compartment": d.pick(Compartment),
         "suspected_nature": d.pick(LesionNature),
         "typical_of_known_cancer": d.flag(),
-        "pain": d.pick(LesionPain),
-        "bone_quality": d.pick(BoneQuality),
-        "alignment": d.pick(Alignment),
-        "collapse": d.pick(Collapse),
-        "posterolateral": d.pick(Posterolateral),
+        "pain": s.pick(LesionPain),
+        "bone_quality": s.pick(BoneQuality),
+        "alignment": s.pick(Alignment),
+        "collapse": s.pick(Collapse),
+        "posterolateral": s.pick(Posterolateral),
         "bilsky_grade": grade,
         "cord_compression": d.maybe(_TRUE) if high_grade else d.flag(),
         "cord_expansion": d.flag(),

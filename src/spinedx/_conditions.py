@@ -30,7 +30,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spinedx._compile import Fn, compile_expr
+from spinedx._closures import Fn
+from spinedx._compile import compile_expr
 from spinedx._expr import parse_condition
 from spinedx._schema import (
     BoolType,
@@ -59,7 +60,7 @@ class Condition:
         sections: The top-level record fields it reads (to check stage order).
     """
 
-    __slots__ = ("_expr", "_fn", "_types", "facts", "fields", "sections", "text")
+    __slots__ = ("_expr", "_fast", "_safe", "_types", "facts", "fields", "sections", "text")
 
     text: str
     fields: tuple[str, ...]
@@ -67,7 +68,8 @@ class Condition:
     sections: frozenset[str]
     _expr: Expr
     _types: Types
-    _fn: Fn
+    _fast: Fn
+    _safe: Fn
 
     def __init__(self, text: str, expr: Expr, types: Types) -> None:
         fields, facts = _references(expr)
@@ -78,7 +80,8 @@ class Condition:
             ("sections", frozenset(f.split(".", 1)[0].removesuffix("[]") for f in fields)),
             ("_expr", expr),
             ("_types", types),
-            ("_fn", compile_expr(expr, types)),
+            ("_fast", compile_expr(expr, types, safe=False)),
+            ("_safe", compile_expr(expr, types, safe=True)),
         ):
             object.__setattr__(self, name, value)
 
@@ -87,7 +90,10 @@ class Condition:
 
     def __call__(self, record: BaseModel, facts: Mapping[str, object]) -> bool | None:
         """``True``, ``False``, or ``None`` when the data to decide is not known."""
-        return self._fn(record, facts, ())  # type: ignore[no-any-return]
+        try:
+            return self._fast(record, facts, ())  # type: ignore[no-any-return]
+        except AttributeError:  # a None on the way along a path: read it as unknown
+            return self._safe(record, facts, ())  # type: ignore[no-any-return]
 
     def trace(
         self, record: BaseModel, facts: Mapping[str, object]

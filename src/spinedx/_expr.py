@@ -222,10 +222,8 @@ def _syntax_problem(error: SyntaxError, body: str, lead: int, text: str) -> Expr
             )
     message = (error.msg or "invalid syntax").split(" (detected")[0]
     end = len(text.rstrip()) or 1
-    if error.offset is None or error.offset < 1 or lead + error.offset > end:
-        offset = end - 1
-    else:
-        offset = lead + error.offset - 1
+    at_end = error.offset is None or error.offset < 1 or lead + error.offset > end
+    offset = end - 1 if at_end else lead + (error.offset or 1) - 1
     length = 1
     if error.offset and error.end_offset and error.end_lineno in (None, error.lineno):
         length = error.end_offset - error.offset
@@ -246,7 +244,7 @@ def _syntax_problem(error: SyntaxError, body: str, lead: int, text: str) -> Expr
             length,
             "separate list items with commas; join conditions with 'and' or 'or'",
         )
-    if offset >= end - 1 and message == "invalid syntax":
+    if at_end and message == "invalid syntax":
         return ExprProblem("SPX401", "the condition ends too early", offset, 1)
     if message == "invalid syntax":
         found = text[offset : offset + length] or text[offset : offset + 1]

@@ -18,15 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from spinedx._compile import (
-    OPS,
-    arithmetic,
-    days_between,
-    literal_value,
-    membership_or_compare,
-    normaliser,
-    years_between,
-)
+from spinedx._closures import link
+from spinedx._compile import ARITH, days_between, literal_value, normaliser, years_between
 from spinedx._tree import (
     Arith,
     BoolOp,
@@ -113,7 +106,7 @@ class _Tracer:
                 (a, ma), (b, mb) = self.eval(left, scope), self.eval(right, scope)
                 if a is None or b is None:
                     return None, ma + mb
-                return arithmetic(op, a, b), ()
+                return ARITH[op](a, b), ()
             case Neg(operand=operand):
                 value, missing = self.eval(operand, scope)
                 return (None if value is None else -value), missing
@@ -162,21 +155,21 @@ class _Tracer:
     def compare(self, node: Compare, scope: Scope) -> tuple[Any, Missing]:
         operands = (node.left, *node.comparators)
         values = [self.eval(operand, scope) for operand in operands]
-        unknown: list[str] = []
+        unknown, lacking = False, list[str]()
         for index, op in enumerate(node.ops):
             (left, lacking_left), (right, lacking_right) = values[index], values[index + 1]
             if left is None or right is None:
-                unknown += (*lacking_left, *lacking_right)
+                unknown = True
+                lacking += (*lacking_left, *lacking_right)
                 continue
-            if op in ("in", "not in") and isinstance(right, tuple | list) and left not in right:
-                none_at = [i for i, item in enumerate(right) if item is None]
-                if none_at and not isinstance(operands[index + 1], Literal):
-                    prefix = self.concrete(operands[index + 1], scope)
-                    unknown += [f"{prefix}[{i}]" for i in none_at]
-                    continue
-            if not membership_or_compare(OPS.get(op, op), left, right):
+            result = link(op, left, right)
+            if result is None:  # not found among the known items of a list field
+                unknown = True
+                prefix = self.concrete(operands[index + 1], scope)
+                lacking += [f"{prefix}[{i}]" for i, item in enumerate(right) if item is None]
+            elif not result:
                 return False, ()
-        return (None, tuple(unknown)) if unknown else (True, ())
+        return (None, tuple(lacking)) if unknown else (True, ())
 
     def concrete(self, node: Expr, scope: Scope) -> str:
         if isinstance(node, Path | Var):

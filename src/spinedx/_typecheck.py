@@ -133,6 +133,11 @@ class _Checker:
     def source(self, node: Expr) -> str:
         return self.text[node.offset : node.offset + node.length]
 
+    def quoted(self, node: Expr) -> str:
+        """How a sub-expression is named in a message: texts keep their own quotes."""
+        written = self.source(node)
+        return written if isinstance(node, Literal) and isinstance(node.value, str) else f"'{written}'"
+
     def report(self, code: str, message: str, node: Expr, hint: str | None = None) -> None:
         self.at(code, message, node.offset, node.length, hint)
 
@@ -219,7 +224,7 @@ class _Checker:
             if spec is None:
                 self.at(
                     "SPX403",
-                    f"{owner if shown else 'the record'} has no field '{name}'",
+                    f"{owner} has no field '{name}'",
                     offsets[index],
                     len(name),
                     self.suggest(current, parts[: index + 1], shown),
@@ -277,7 +282,7 @@ class _Checker:
             return None
         if not isinstance(found, NumberType):
             self.report(
-                "SPX405", f"{what}, but '{self.source(node)}' is {describe_type(found)}", node
+                "SPX405", f"{what}, but {self.quoted(node)} is {describe_type(found)}", node
             )
             return None
         return found.integer
@@ -291,7 +296,7 @@ class _Checker:
                 and isinstance(operand, Literal)
                 and isinstance(operand.value, tuple)
             ):
-                found.append(self.list_literal(operand))
+                found.append(self.list_literal(operand, operand.value))
             else:
                 found.append(self.check(operand))
         for index, op in enumerate(node.ops):
@@ -307,10 +312,9 @@ class _Checker:
                 self.ordered(op, left, left_type, right, right_type)
         return BoolType()
 
-    def list_literal(self, node: Literal) -> SchemaType | None:
-        assert isinstance(node.value, tuple)  # noqa: S101 - guaranteed by the caller
+    def list_literal(self, node: Literal, elements: tuple[Literal, ...]) -> SchemaType | None:
         item: SchemaType = _EMPTY
-        for element in node.value:
+        for element in elements:
             element_type = self.check(element)
             if element_type is None:
                 return None
@@ -333,7 +337,7 @@ class _Checker:
         if not isinstance(right_type, ListType):
             self.report(
                 "SPX405",
-                f"'in' needs a list after it, but '{self.source(right)}' is {describe_type(right_type)}",
+                f"'in' needs a list after it, but {self.quoted(right)} is {describe_type(right_type)}",
                 right,
                 'write a list such as ["brisk", "absent"]',
             )
@@ -341,13 +345,21 @@ class _Checker:
         if isinstance(left_type, ListType | ObjectType):
             self.report(
                 "SPX405",
-                f"'in' tests one value, but '{self.source(left)}' is {describe_type(left_type)}",
+                f"'in' tests one value, but {self.quoted(left)} is {describe_type(left_type)}",
                 left,
             )
             return
         if isinstance(right, Literal) and isinstance(right.value, tuple):
             for element in right.value:
                 self.comparable(left, left_type, element, self.types[id(element)])
+        elif isinstance(right_type.item, ListType | ObjectType | OpaqueType):
+            self.report(
+                "SPX405",
+                f"'in' looks among values, but the items of {self.quoted(right)} are "
+                f"{describe_type(right_type.item)}",
+                right,
+                f"write any(x.… == … for x in {self.source(right)})",
+            )
         elif right_type.item is not _EMPTY:
             self.comparable(left, left_type, right, right_type.item)
 
@@ -362,8 +374,17 @@ class _Checker:
                 return self.enum_value(field, field_type, other, other.value)
             if isinstance(field_type, DateType):
                 return self.date_literal(other, other.value)
+        for node, node_type in ((left, left_type), (right, right_type)):
+            if isinstance(node_type, ListType | ObjectType | OpaqueType):
+                self.report(
+                    "SPX405",
+                    f"{self.quoted(node)} is {describe_type(node_type)}, which cannot be compared",
+                    node,
+                    _condition_hint(self.source(node), node_type),
+                )
+                return False
         families = {_family(left_type), _family(right_type)}
-        if len(families) == 1 and families <= {"number", "text", "BoolType", "DateType"}:
+        if len(families) == 1:
             return True
         literal = (
             right if isinstance(right, Literal) else left if isinstance(left, Literal) else None
@@ -372,8 +393,8 @@ class _Checker:
         end = literal.offset + literal.length if literal else right.offset + right.length
         self.at(
             "SPX405",
-            f"cannot compare '{self.source(left)}' ({describe_type(left_type)}) with "
-            f"'{self.source(right)}' ({describe_type(right_type)})",
+            f"cannot compare {self.quoted(left)} ({describe_type(left_type)}) with "
+            f"{self.quoted(right)} ({describe_type(right_type)})",
             offset,
             end - offset,
         )
@@ -387,7 +408,7 @@ class _Checker:
         hint = f'did you mean "{near}"?' if near else f"the allowed values are {allowed}"
         self.report(
             "SPX406",
-            f"'{self.source(field)}' cannot be \"{value}\"; it is {describe_type(field_type)}",
+            f"{self.quoted(field)} cannot be \"{value}\"; it is {describe_type(field_type)}",
             literal,
             hint,
         )
@@ -418,7 +439,7 @@ class _Checker:
             if not isinstance(node_type, NumberType | DateType):
                 self.report(
                     "SPX405",
-                    f"'{op}' compares numbers or dates, but '{self.source(node)}' is "
+                    f"'{op}' compares numbers or dates, but {self.quoted(node)} is "
                     f"{describe_type(node_type)}",
                     node,
                 )
@@ -460,7 +481,7 @@ class _Checker:
             ):
                 self.report(
                     "SPX408",
-                    f"count() takes a list field, but '{self.source(arg)}' is {describe_type(found)}",
+                    f"count() takes a list field, but {self.quoted(arg)} is {describe_type(found)}",
                     arg,
                 )
             return NumberType(integer=True)
@@ -471,7 +492,7 @@ class _Checker:
             elif found is not None and not isinstance(found, DateType):
                 self.report(
                     "SPX408",
-                    f"{node.func}() takes two dates, but '{self.source(arg)}' is {describe_type(found)}",
+                    f"{node.func}() takes two dates, but {self.quoted(arg)} is {describe_type(found)}",
                     arg,
                 )
         return NumberType(integer=True)
@@ -484,7 +505,7 @@ class _Checker:
         if not isinstance(source, ListType):
             self.report(
                 "SPX408",
-                f"{node.kind}() goes over a list, but '{self.source(node.source)}' is {describe_type(source)}",
+                f"{node.kind}() goes over a list, but {self.quoted(node.source)} is {describe_type(source)}",
                 node.source,
             )
             return result
@@ -507,7 +528,7 @@ class _Checker:
         else:
             self.report(
                 "SPX407",
-                f"the part before 'for' must be true or false, but '{self.source(node.body)}' is {describe_type(body)}",
+                f"the part before 'for' must be true or false, but {self.quoted(node.body)} is {describe_type(body)}",
                 node.body,
                 _condition_hint(self.source(node.body), body),
             )

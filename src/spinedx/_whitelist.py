@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import unicodedata
 
 from spinedx._tree import (
     FUNCTIONS,
@@ -148,6 +149,22 @@ class _Converter:
         self.report(
             "SPX402", f"{what} are not part of the condition language", offset, length, hint
         )
+
+    def plain(self, node: ast.expr) -> bool:
+        """Names must read as written: Python would silently turn 'ﬁ' into 'fi'."""
+        start, length = self.span(node)
+        written = self.body[start - self.lead : start - self.lead + length]
+        if unicodedata.is_normalized("NFKC", written):
+            return True
+        self.report(
+            "SPX401",
+            "a name is written with compatibility characters (such as ligatures or full-width "
+            "letters)",
+            start,
+            length,
+            f"write '{unicodedata.normalize('NFKC', written)}'",
+        )
+        return False
 
     # -- size --------------------------------------------------------------
 
@@ -325,6 +342,8 @@ class _Converter:
 
     def reference(self, node: ast.Name | ast.Attribute) -> Expr | None:
         """A name, possibly followed by ``.field`` parts: a record path, a fact or a variable."""
+        if not self.plain(node):
+            return None
         parts: list[tuple[str, ast.Attribute]] = []
         base: ast.expr = node
         while isinstance(base, ast.Attribute):
@@ -419,6 +438,8 @@ class _Converter:
             self.forbid("method calls", func, f"the functions are: {', '.join(FUNCTIONS)}")
             return None
         name = func.id
+        if not self.plain(func):
+            return None
         if name.startswith("_"):
             self.forbid("names starting with '_'", func)
             return None
@@ -481,8 +502,14 @@ class _Converter:
 
     def quantifier(self, kind: str, gen: ast.GeneratorExp, offset: int, length: int) -> Expr | None:
         if len(gen.generators) != 1:
-            self.forbid(
-                "several 'for' clauses in one any(…), all(…) or count(…)", gen, "nest them instead"
+            at = self.find("for", gen.generators[0].iter, gen.generators[1].target)
+            self.report(
+                "SPX402",
+                "several 'for' clauses in one any(…), all(…) or count(…) are not part of the "
+                "condition language",
+                at,
+                3,
+                "nest one any(…) inside another instead",
             )
             return None
         clause = gen.generators[0]
