@@ -159,12 +159,12 @@ FORBIDDEN = [
     ("a if b else c", 0, "conditional expressions"),
     ("x is None", 2, "'is' comparisons"),
     ("x is not y", 2, "'is not' comparisons"),
-    ("a & b", 2, "'&'"),
+    ("a & b", 2, "bitwise operators ('&')"),
     ("a | b", 2, "'|'"),
     ("a ^ b", 2, "'^'"),
     ("a << 1 > 0", 2, "shifts"),
     ("~a", 0, "'~'"),
-    ("+a > 0", 0, "leading '+'"),
+    ("+a > 0", 0, "leading plus signs"),
     ("a ** 2 > 1", 2, "powers"),
     ("a // 2 > 1", 2, "whole-number division"),
     ("a % 2 == 0", 2, "remainders"),
@@ -174,22 +174,23 @@ FORBIDDEN = [
     ("__import__('os')", 0, "names starting with '_'"),
     ("_x > 1", 0, "names starting with '_'"),
     ("known(x=1)", 6, "keyword arguments"),
-    ("any(*xs)", 4, "'*' unpacking"),
+    ("any(*xs)", 4, "starred arguments"),
     ("x.upper() == 'A'", 0, "method calls"),
     ("x == None", 5, "'None' values"),
     ("x == null", 5, "'null' values"),
     ("x == b'a'", 5, "byte strings"),
     ("x == 1j", 5, "complex numbers"),
-    ("x == ...", 5, "'...'"),
-    ("any(c for c in xs if c)", 21, "'if' inside"),
+    ("x == ...", 5, "ellipses"),
+    ("any(c for c in xs if c)", 21, "'if' clauses inside"),
     ("any(c for c in xs for d in c)", 18, "several 'for' clauses"),
-    ("any(c for _c in xs)", 10, "loop variable"),
-    ("any(c for facts in xs)", 10, "loop variable"),
+    ("any(c for _c in xs)", 10, "'_c' cannot name the item"),
+    ("any(c for facts in xs)", 10, "'facts' cannot name the item"),
+    ("any(c for (a, b) in xs)", 10, "'(a, b)' cannot name the item"),
     ("x in [y, 1]", 6, "lists holding anything but fixed values"),
     ("x in [[1]]", 6, "lists holding anything but fixed values"),
     ('"a".upper == x', 0, "fields of computed values"),
     ("a \\\n and b", 2, "backslashes"),
-    ("await x", 0, "'await'"),
+    ("await x", 0, "'await' expressions"),
 ]
 
 
@@ -202,6 +203,9 @@ def test_forbidden_constructs_are_named_at_their_offset(text: str, offset: int, 
     assert first.code == "SPX402", problems
     assert first.offset == offset, problems
     assert words in first.message
+    assert first.message.endswith(
+        ("are not part of the condition language", "cannot name the item in a quantifier")
+    )
     assert first.length >= 1
     assert first.offset + first.length <= len(text)
 
@@ -233,6 +237,12 @@ def test_nothing_is_imported_or_executed() -> None:
         assert expr is None
         assert problems
     assert name not in sys.modules
+
+
+def test_names_must_read_as_written() -> None:
+    problem = only_problem("history.\ufb01eld > 1")  # the 'fi' ligature: Python would read 'field'
+    assert (problem.code, problem.offset, problem.length) == ("SPX401", 0, 12)
+    assert problem.hint == "write 'history.field'"
 
 
 def test_unknown_function_lists_the_ones_there_are() -> None:
@@ -372,7 +382,7 @@ def check_total(text: str) -> None:
     for problem in problems:
         assert problem.code.startswith("SPX4")
         assert problem.length >= 1
-        assert 0 <= problem.offset
+        assert problem.offset >= 0
         assert problem.offset + problem.length <= max(len(text), 1), (text, problem)
 
 

@@ -299,7 +299,10 @@ def test_not_a_condition() -> None:
     assert (problem.code, problem.offset, problem.length) == ("SPX407", 0, 11)
     assert problem.hint == "compare it with a number, for example history.age >= 1"
     problem = one("exam.left_leg.reflexes")
-    assert problem.hint == 'compare it with one of its values, for example exam.left_leg.reflexes == "brisk"'
+    assert (
+        problem.hint
+        == 'compare it with one of its values, for example exam.left_leg.reflexes == "brisk"'
+    )
     assert one("history").code == "SPX407"
     assert one("history.cancers").hint is not None
     text = "any(c.grade for c in history.cancers)"
@@ -343,8 +346,8 @@ def test_one_mistake_is_reported_once() -> None:
         '"2024-03-31" > history.seen_at',
         "history.date_of_birth == facts.onset",
         'years_between(history.date_of_birth, "2024-01-01") >= 50',
-        'days_between(history.date_of_birth, history.seen_at) > 30',
-        'exam.left_leg.reflexes == exam.right_leg.reflexes',
+        "days_between(history.date_of_birth, history.seen_at) > 30",
+        "exam.left_leg.reflexes == exam.right_leg.reflexes",
         'exam.side == "left"',
         'facts.suspicion in ["high", "intermediate"]',
         '"urgent" in history.tags',

@@ -104,12 +104,9 @@ class StageBuilder:
                 for i, branch in enumerate(doc.branches):
                     where = (*path, "branches", i)
                     condition = self._condition(branch.when, source.tree, spans, (*where, "when"))
-                    if condition is not None:
-                        target_span = spans.value((*where, "then"))
-                        cond_span = spans.value((*where, "when"))
-                        branches.append(Branch(condition, branch.then, cond_span, target_span))
-                if len(branches) != len(doc.branches):
-                    return None
+                    target_span = spans.value((*where, "then"))
+                    cond_span = spans.value((*where, "when"))
+                    branches.append(Branch(condition, branch.then, cond_span, target_span))
                 return Decide(
                     id=node_id,
                     question=doc.decide,
@@ -135,10 +132,7 @@ class StageBuilder:
                     where = (*path, "items", i)
                     condition = self._condition(item.when, source.tree, spans, (*where, "when"))
                     rec = self._rec(item, stage, node_id, spans, where)
-                    if condition is not None:
-                        items.append(ChecklistItem(condition, rec, spans.value((*where, "when"))))
-                if len(items) != len(doc.items):
-                    return None
+                    items.append(ChecklistItem(condition, rec, spans.value((*where, "when"))))
                 return Checklist(
                     node_id, doc.checklist, tuple(items), doc.then, span,
                     spans.value((*path, "then")),
@@ -148,7 +142,10 @@ class StageBuilder:
 
     def _condition(
         self, text: str, tree: YNode, spans: Spans, path: tuple[PathPart, ...]
-    ) -> Condition | None:
+    ) -> Condition:
+        """The compiled condition; a broken one is reported and stood in for, so that
+        the graph checks still run over the whole stage and report their problems too
+        (the pathway will not load either way)."""
         condition, problems = compile_condition(text, self.schema, self.facts)
         scalar = node_at(tree, path)
         for problem in problems:
@@ -159,6 +156,12 @@ class StageBuilder:
             self.diagnostics.append(
                 diagnostic(problem.code, problem.message, where, path=path, hint=problem.hint)
             )
+        return condition if condition is not None else self._stand_in()
+
+    def _stand_in(self) -> Condition:
+        condition, _ = compile_condition("false", self.schema, {})
+        if condition is None:  # pragma: no cover - "false" always compiles
+            raise RuntimeError("the condition language cannot compile 'false'")
         return condition
 
     def _rec(

@@ -119,7 +119,16 @@ def no_path_to_end(ctx: CheckContext) -> Iterator[Diagnostic]:
     """SPX304: nodes from which the walk can never finish (cycles are reported apart)."""
     for stage in ctx.stages:
         graph = ctx.graphs[stage.id]
-        terminals = [END, *(n for n, s in stage.steps.items() if isinstance(s, End))]
+        # A node whose target is missing is reported by missing_targets; count it as
+        # finishing so that its predecessors are not reported a second time.
+        terminals = [
+            END,
+            *(
+                n
+                for n, s in stage.steps.items()
+                if isinstance(s, End) or any(t != END and t not in stage.steps for t, _, _ in successors(s))
+            ),
+        ]
         finishing = _ancestors_of_many(graph, terminals)
         looping = set().union(*_cyclic_components(graph))
         for step_id, step in stage.steps.items():
@@ -165,7 +174,7 @@ def facts_set_before_read(ctx: CheckContext) -> Iterator[Diagnostic]:
                             "SPX306",
                             f"fact '{fact}' is read here, but some path to node '{step_id}' "
                             "does not set it",
-                            span,
+                            _within(span, condition.text, f"facts.{fact}"),
                             hint=f"conclude '{fact}' on every path before this node "
                             "(including the 'otherwise' paths of earlier decisions)",
                         )
@@ -185,7 +194,7 @@ def later_stage_data(ctx: CheckContext) -> Iterator[Diagnostic]:
                             "SPX308",
                             f"stage '{stage.id}' reads '{section}', which belongs to the "
                             f"later stage '{ctx.stages[later].id}'",
-                            span,
+                            _within(span, condition.text, section),
                             hint="move this decision to that stage, or change the manifest's "
                             "'data:' list of the stages",
                         )
@@ -292,6 +301,16 @@ def _cyclic_components(graph: nx.DiGraph) -> list[set[str]]:
         for component in nx.strongly_connected_components(graph)
         if len(component) > 1 or graph.has_edge(next(iter(component)), next(iter(component)))
     ]
+
+
+def _within(span: Span, text: str, needle: str) -> Span:
+    """The span of ``needle`` inside a condition written on one line, else the whole condition."""
+    offset = text.find(needle)
+    width = span.end_column - span.column
+    if offset < 0 or span.end_line != span.line or width not in (len(text), len(text) + 2):
+        return span
+    quote = 1 if width == len(text) + 2 else 0
+    return span.shifted(offset + quote, len(needle))
 
 
 def _reachable(graph: nx.DiGraph, start: str) -> set[str]:

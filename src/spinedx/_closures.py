@@ -46,13 +46,19 @@ def record(get: Getter) -> Fn:
 
 
 def item(index: int, get: Getter | None) -> Fn:
-    def bare_item(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        return e[index]
+    """A quantifier item in scope (``c``), or a field of it (``c.status``)."""
+    if get is None:
+
+        def bare_item(r: Any, f: Mapping[str, object], e: Env) -> Any:
+            return e[index]
+
+        return bare_item
+    read: Getter = get
 
     def item_(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        return get(e[index])  # type: ignore[misc]
+        return read(e[index])
 
-    return bare_item if get is None else item_
+    return item_
 
 
 def normalised(read: Fn, norm: Callable[[Any], Any]) -> Fn:
@@ -211,28 +217,14 @@ def _or_n(gets: tuple[Getter, ...], fns: tuple[Fn, ...]) -> Fn:
 
 
 def get_compare(g: Getter, op: str, c: Any) -> Fn:
-    """A record field against a constant: the commonest test, one frame."""
-    if op == ">=":
-
-        def ge(r: Any, f: Mapping[str, object], e: Env) -> Any:
-            v = g(r)
-            return None if v is None else v >= c
-
-        return ge
-    if op == "==":
-
-        def eq(r: Any, f: Mapping[str, object], e: Env) -> Any:
-            v = g(r)
-            return None if v is None else v == c
-
-        return eq
+    """A record field against a constant: the commonest test, in one frame."""
     function = OPS[op]
 
-    def compare_(r: Any, f: Mapping[str, object], e: Env) -> Any:
+    def get_compare_(r: Any, f: Mapping[str, object], e: Env) -> Any:
         v = g(r)
         return None if v is None else function(v, c)
 
-    return compare_
+    return get_compare_
 
 
 def fn_compare(p: Fn, op: str, c: Any) -> Fn:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Mapping
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -44,7 +43,7 @@ from spinedx._schema import (
     closest,
 )
 from spinedx._trace import Read, trace
-from spinedx._tree import Expr, ExprProblem, FactRef, Path, Quantifier, Var
+from spinedx._tree import Expr, ExprProblem, FactRef, Path, Quantifier, Var, children
 from spinedx._typecheck import Types, check_types, describe_type, parse_date
 
 __all__ = ["Condition", "Read", "check_value", "compile_condition"]
@@ -137,23 +136,25 @@ def compile_condition(
     return Condition(text, expr, types), []
 
 
-def check_value(value: object, type: SchemaType) -> str | None:  # noqa: A002 - the interface's name
+def check_value(value: object, type: SchemaType) -> str | None:
     """Whether a concluded fact value fits the fact's type: ``None`` if so, else why not.
 
     A date may be given as a ``date`` or as a ``YYYY-MM-DD`` text.
 
     Example:
         >>> from spinedx._schema import fact_type
-        >>> check_value("hihg", fact_type("enum", ["low", "high"]))
-        "expected one of 'low', 'high', found \\"hihg\\" (did you mean 'high'?)"
+        >>> print(check_value("hihg", fact_type("enum", ["low", "high"])))
+        expected one of 'low', 'high', found "hihg" (did you mean 'high'?)
+        >>> check_value("high", fact_type("enum", ["low", "high"])) is None
+        True
     """
     found = _describe_value(value)
     match type:
         case BoolType():
             ok = isinstance(value, bool)
         case NumberType(integer=integer):
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
-            ok = ok and math.isfinite(value) and (not integer or isinstance(value, int))  # type: ignore[arg-type]
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            ok = whole or (not integer and isinstance(value, float) and math.isfinite(value))
         case TextType():
             ok = isinstance(value, str)
         case EnumType(values=values):
@@ -185,39 +186,23 @@ def _references(expr: Expr) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The record paths and fact names a condition can read, sorted and unique."""
     fields: set[str] = set()
     facts: set[str] = set()
-    sources: dict[str, str] = {}  # quantifier variable -> its list path, written with '[]'
 
-    def visit(node: object, bound: dict[str, str]) -> None:
+    def visit(node: Expr, lists: Mapping[str, str]) -> None:
+        """``lists`` maps each quantifier variable to its list's path, written ``x[]``."""
         if isinstance(node, Path):
             fields.add(".".join(node.parts))
-        elif isinstance(node, Var):
-            if node.parts:
-                fields.add(".".join((bound[node.name], *node.parts)))
+        elif isinstance(node, Var) and node.parts:
+            fields.add(".".join((lists[node.name], *node.parts)))
         elif isinstance(node, FactRef):
             facts.add(node.name)
         elif isinstance(node, Quantifier):
-            visit(node.source, bound)
+            visit(node.source, lists)
             source = node.source
-            base = (
-                ".".join(source.parts)
-                if isinstance(source, Path)
-                else ".".join((bound[source.name], *source.parts))
-            )
-            visit(node.body, {**bound, node.var: base + "[]"})
+            base = source.parts if isinstance(source, Path) else (lists[source.name], *source.parts)
+            visit(node.body, {**lists, node.var: ".".join(base) + "[]"})
             return
-        for child in _children(node):
-            visit(child, bound)
+        for child in children(node):
+            visit(child, lists)
 
-    visit(expr, sources)
+    visit(expr, {})
     return tuple(sorted(fields)), tuple(sorted(facts))
-
-
-def _children(node: object) -> list[Any]:
-    children: list[Any] = []
-    for name in getattr(node, "__slots__", ()):
-        value = getattr(node, name)
-        if isinstance(value, tuple):
-            children.extend(v for v in value if hasattr(v, "offset"))
-        elif hasattr(value, "offset") and hasattr(value, "length"):
-            children.append(value)
-    return children

@@ -320,6 +320,16 @@ def _validate(
     try:
         return model.model_validate_json(json.dumps(data), strict=True), []
     except ValidationError as error:
-        return None, [
-            document_error(err, prefix, spans, model) for err in error.errors(include_url=False)
-        ]
+        found = [document_error(err, prefix, spans, model) for err in error.errors(include_url=False)]
+        return None, _without_typo_echoes(found)
+
+
+def _without_typo_echoes(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop "'because' is missing" when the same mapping has the typo 'becuase':
+    the unknown-key diagnostic already says "did you mean 'because'?"."""
+    suggested = {
+        (d.path[:-1], d.hint.removeprefix("did you mean '").removesuffix("'?"))
+        for d in found
+        if d.code == "SPX202" and d.hint and d.hint.startswith("did you mean")
+    }
+    return [d for d in found if not (d.code == "SPX203" and (d.path[:-1], d.path[-1]) in suggested)]

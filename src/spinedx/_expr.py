@@ -99,6 +99,9 @@ def parse_condition(text: str) -> tuple[Expr | None, list[ExprProblem]]:
     tree, problems = _python_parse(body, lead, text)
     if tree is None:
         return None, problems
+    too_big = _check_size(tree.body, body, lead)
+    if too_big is not None:
+        return None, [too_big]
     return convert(tree, body, lead)
 
 
@@ -170,6 +173,33 @@ def _prescan(body: str, lead: int) -> list[ExprProblem]:
         elif kind == "close":
             depth = max(depth - 1, 0)
     return []
+
+
+def _check_size(root: ast.expr, body: str, lead: int) -> ExprProblem | None:
+    """Count nodes and measure depth without recursion, before anything recurses over them."""
+    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES or depth > MAX_DEPTH:
+            column = getattr(node, "col_offset", 0)
+            offset = lead + len(body.encode("utf-8")[:column].decode("utf-8", errors="ignore"))
+            if depth > MAX_DEPTH:
+                return _too_deep(offset)
+            return ExprProblem(
+                "SPX409",
+                f"the condition has more than {MAX_NODES} parts",
+                offset,
+                1,
+                "split it into several decisions, or conclude a fact and read that",
+            )
+        stack.extend(
+            (child, depth + 1)
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.expr | ast.comprehension | ast.keyword)
+        )
+    return None
 
 
 def _too_deep(offset: int) -> ExprProblem:

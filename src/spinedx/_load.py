@@ -96,9 +96,10 @@ def _load(path: Path, record: type[BaseModel] | None) -> _Loaded:
     sources = _stage_sources(manifest, root, schema, spans, out)
     builder = StageBuilder(manifest, schema, facts)
     stages = tuple(builder.build(source) for source in sources)
+    documents_broken = any(d.is_error for d in out.diagnostics)
     out.diagnostics += builder.diagnostics
-    if len(stages) != len(manifest.stages) or any(d.is_error for d in out.diagnostics):
-        return out
+    if documents_broken or len(stages) != len(manifest.stages):
+        return out  # the graph checks would only echo the missing or broken nodes
     graphs = {stage.id: nx.freeze(stage_graph(stage)) for stage in stages}
     out.diagnostics += run_checks(CheckContext(manifest, spans, stages, graphs))
     if any(d.is_error for d in out.diagnostics):

@@ -8,27 +8,26 @@ cycles, and keeps each field's description and unit so that explanations and
 
 Example:
     >>> from pydantic import BaseModel, Field
-    >>> class History(BaseModel):
-    ...     age: int | None = Field(None, description="Age in years")
-    >>> class Record(BaseModel):
-    ...     history: History | None = None
-    >>> schema = RecordSchema.from_model(Record)
-    >>> schema.lookup(["history", "age"]).type, schema.describe("history.age")
-    (NumberType(integer=True), 'Age in years')
+    >>> class Labs(BaseModel):
+    ...     crp: float | None = Field(
+    ...         None, description="C-reactive protein", json_schema_extra={"unit": "mg/L"}
+    ...     )
+    >>> spec = RecordSchema.from_model(Labs).lookup(["crp"])
+    >>> spec.type, spec.description, spec.unit
+    (NumberType(integer=False), 'C-reactive protein', 'mg/L')
 """
 
 from __future__ import annotations
 
 import datetime
-import decimal
 import difflib
 import enum
-import fractions
 import threading
 import types
 import typing
 import weakref
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -238,8 +237,9 @@ def _walk_paths(root: ObjectType) -> typing.Iterator[str]:
                 stack.append((f"{path}{suffix}.", inner, seen | {id(inner)}))
 
 
-_NUMBERS = (int, float, decimal.Decimal, fractions.Fraction)
-_LISTS = (list, tuple, set, frozenset, Sequence, typing.Sequence, typing.List)  # noqa: UP006
+# Decimal and Fraction stay opaque: they do not mix with float in arithmetic.
+_NUMBERS = (int, float)
+_LISTS = (list, tuple, set, frozenset, Sequence, AbstractSet)
 
 
 class _Reader:
@@ -251,6 +251,8 @@ class _Reader:
     def object_type(self, model: type[BaseModel]) -> ObjectType:
         if model in self.objects:
             return self.objects[model]
+        if not model.__pydantic_complete__:  # forward references not yet resolved
+            model.model_rebuild(raise_errors=False)
         fields: dict[str, FieldSpec] = {}
         obj = ObjectType(model.__name__, types.MappingProxyType(fields))
         self.objects[model] = obj  # registered before the fields, so cycles resolve to it

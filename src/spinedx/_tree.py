@@ -149,3 +149,21 @@ class Quantifier:
 
 
 Expr = Literal | Path | FactRef | Var | Not | BoolOp | Compare | Arith | Neg | Call | Quantifier
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of ``node``, in reading order (list items excluded)."""
+    match node:
+        case Not(operand=operand) | Neg(operand=operand):
+            return (operand,)
+        case BoolOp(operands=operands):
+            return operands
+        case Compare(left=left, comparators=comparators):
+            return (left, *comparators)
+        case Arith(left=left, right=right):
+            return (left, right)
+        case Call(args=args):
+            return args
+        case Quantifier(source=source, body=body):
+            return (source, body)
+    return ()

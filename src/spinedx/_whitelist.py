@@ -9,19 +9,15 @@ into the original condition text here, once.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import unicodedata
 
+from spinedx._calls import NULLS, convert_call
 from spinedx._tree import (
-    FUNCTIONS,
-    MAX_DEPTH,
     MAX_INTEGER,
-    MAX_NODES,
     Arith,
     ArithOp,
     BoolOp,
-    Call,
     CompareOp,
     Expr,
     ExprProblem,
@@ -30,8 +26,6 @@ from spinedx._tree import (
     Neg,
     Not,
     Path,
-    Quantifier,
-    QuantifierKind,
     Var,
 )
 from spinedx._tree import Compare as CompareNode
@@ -56,22 +50,22 @@ _FORBIDDEN_OPERATORS: dict[type[ast.AST], tuple[str, str, str | None]] = {
     ast.Pow: ("**", "powers ('**')", None),
     ast.FloorDiv: ("//", "whole-number division ('//')", "write '/'"),
     ast.Mod: ("%", "remainders ('%')", None),
-    ast.MatMult: ("@", "the '@' operator", None),
-    ast.BitAnd: ("&", "the bitwise operator '&'", "write 'and'"),
-    ast.BitOr: ("|", "the bitwise operator '|'", "write 'or'"),
-    ast.BitXor: ("^", "the bitwise operator '^'", None),
+    ast.MatMult: ("@", "matrix products ('@')", None),
+    ast.BitAnd: ("&", "bitwise operators ('&')", "write 'and'"),
+    ast.BitOr: ("|", "bitwise operators ('|')", "write 'or'"),
+    ast.BitXor: ("^", "bitwise operators ('^')", None),
     ast.LShift: ("<<", "shifts ('<<')", None),
     ast.RShift: (">>", "shifts ('>>')", None),
     ast.Is: ("is", "'is' comparisons", "write '==' to compare, or known(x) to test for a value"),
     ast.IsNot: ("is", "'is not' comparisons", "write '!=' to compare, or not known(x)"),
-    ast.Invert: ("~", "the bitwise operator '~'", "write 'not'"),
-    ast.UAdd: ("+", "a leading '+'", "write the number alone"),
+    ast.Invert: ("~", "bitwise operators ('~')", "write 'not'"),
+    ast.UAdd: ("+", "leading plus signs", "write the number alone"),
 }
 _FORBIDDEN_NODES: dict[type[ast.AST], tuple[str, str | None]] = {
     ast.Lambda: ("lambda functions", None),
     ast.JoinedStr: ("f-strings", "write a plain text in quotes"),
     ast.NamedExpr: ("assignments (':=')", "to compare, write '=='"),
-    ast.Starred: ("'*' unpacking", None),
+    ast.Starred: ("starred expressions ('*x')", None),
     ast.Dict: ("dictionaries ({key: value})", None),
     ast.Set: ("sets ({…})", 'write a list in square brackets: ["a", "b"]'),
     ast.ListComp: ("list comprehensions", "use any(…), all(…) or count(…)"),
@@ -83,27 +77,24 @@ _FORBIDDEN_NODES: dict[type[ast.AST], tuple[str, str | None]] = {
     ),
     ast.IfExp: ("conditional expressions (x if c else y)", "split it into separate decisions"),
     ast.Subscript: ("indexing and slicing (x[…])", "use any(…), all(…) or count(…)"),
-    ast.Await: ("'await'", None),
-    ast.Yield: ("'yield'", None),
-    ast.YieldFrom: ("'yield from'", None),
+    ast.Await: ("'await' expressions", None),
+    ast.Yield: ("'yield' expressions", None),
+    ast.YieldFrom: ("'yield from' expressions", None),
 }
-_NULLS = frozenset({"None", "null", "nil", "none", "NULL", "Null"})
-_RESERVED = frozenset({"facts", "true", "false", *FUNCTIONS})
 
 
 def convert(tree: ast.Expression, body: str, lead: int) -> tuple[Expr | None, list[ExprProblem]]:
     """Convert a parsed condition; ``lead`` is where the parsed ``body`` starts in the text."""
-    converter = _Converter(body, lead)
-    size = converter.check_size(tree.body)
-    if size is not None:
-        return None, [size]
+    converter = Converter(body, lead)
     expr = converter.expr(tree.body)
     if converter.problems:
         return None, converter.problems
     return expr, []
 
 
-class _Converter:
+class Converter:
+    """Maps one parsed condition; ``lead`` is where the parsed ``body`` starts in the text."""
+
     def __init__(self, body: str, lead: int) -> None:
         self.body = body
         self.lead = lead
@@ -150,10 +141,15 @@ class _Converter:
             "SPX402", f"{what} are not part of the condition language", offset, length, hint
         )
 
+    def written(self, node: ast.AST) -> str:
+        """The text of a node as the author wrote it."""
+        start, length = self.span(node)
+        return self.body[start - self.lead : start - self.lead + length]
+
     def plain(self, node: ast.expr) -> bool:
         """Names must read as written: Python would silently turn 'ﬁ' into 'fi'."""
         start, length = self.span(node)
-        written = self.body[start - self.lead : start - self.lead + length]
+        written = self.written(node)
         if unicodedata.is_normalized("NFKC", written):
             return True
         self.report(
@@ -165,40 +161,6 @@ class _Converter:
             f"write '{unicodedata.normalize('NFKC', written)}'",
         )
         return False
-
-    # -- size --------------------------------------------------------------
-
-    def check_size(self, root: ast.expr) -> ExprProblem | None:
-        """Count nodes and measure depth without recursion, before converting recursively."""
-        stack: list[tuple[ast.AST, int]] = [(root, 1)]
-        count = 0
-        while stack:
-            node, depth = stack.pop()
-            count += 1
-            if count > MAX_NODES:
-                offset, _ = self.span(node)
-                return ExprProblem(
-                    "SPX409",
-                    f"the condition has more than {MAX_NODES} parts",
-                    offset,
-                    1,
-                    "split it into several decisions, or conclude a fact and read that",
-                )
-            if depth > MAX_DEPTH:
-                offset, length = self.span(node)
-                return ExprProblem(
-                    "SPX409",
-                    f"the condition is nested more than {MAX_DEPTH} levels deep",
-                    offset,
-                    length,
-                    "split it into several decisions, or conclude a fact and read that",
-                )
-            stack.extend(
-                (child, depth + 1)
-                for child in ast.iter_child_nodes(node)
-                if isinstance(child, ast.expr | ast.comprehension | ast.keyword)
-            )
-        return None
 
     # -- expressions -------------------------------------------------------
 
@@ -222,7 +184,7 @@ class _Converter:
             case ast.Compare():
                 return self.compare(node, offset, length)
             case ast.Call():
-                return self.call(node, offset, length)
+                return convert_call(self, node, offset, length)
             case ast.Constant():
                 return self.constant(node, offset, length)
             case ast.List() | ast.Tuple():
@@ -238,7 +200,7 @@ class _Converter:
     def unary(self, node: ast.UnaryOp, offset: int, length: int) -> Expr | None:
         if isinstance(node.op, ast.UAdd | ast.Invert):
             _, what, hint = _FORBIDDEN_OPERATORS[type(node.op)]
-            self.report("SPX402", f"{what} is not part of the condition language", offset, 1, hint)
+            self.report("SPX402", f"{what} are not part of the condition language", offset, 1, hint)
             return None
         operand = self.expr(node.operand)
         if operand is None:
@@ -318,7 +280,7 @@ class _Converter:
         elif isinstance(value, complex):
             self.forbid("complex numbers", node)
         else:
-            self.forbid("'...'", node)
+            self.forbid("ellipses ('...')", node)
         return None
 
     def literal_list(self, node: ast.List | ast.Tuple, offset: int, length: int) -> Literal | None:
@@ -395,7 +357,7 @@ class _Converter:
         if name.startswith("_"):
             self.forbid("names starting with '_'", base)
             return None
-        if name in _NULLS:
+        if name in NULLS:
             self.forbid(f"'{name}' values", base, "to test for a missing value, write not known(x)")
             return None
         if name in ("true", "false") and not parts:
@@ -403,7 +365,10 @@ class _Converter:
         if name == "facts":
             return self.fact(parts, offset, length)
         return Path(
-            parts=(name, *names), part_offsets=(offset, *offsets), offset=offset, length=length
+            parts=(name, *names),
+            part_offsets=(self.span(base)[0], *offsets),
+            offset=offset,
+            length=length,
         )
 
     def fact(self, parts: list[tuple[str, int]], offset: int, length: int) -> Expr | None:
@@ -427,135 +392,3 @@ class _Converter:
             )
             return None
         return FactRef(name=name, name_offset=name_offset, offset=offset, length=length)
-
-    # -- calls ---------------------------------------------------------------
-
-    def call(self, node: ast.Call, offset: int, length: int) -> Expr | None:
-        func = node.func
-        if not isinstance(func, ast.Name):
-            if isinstance(func, ast.Attribute):
-                self.reference(func)  # report forbidden names such as __import__ first
-            self.forbid("method calls", func, f"the functions are: {', '.join(FUNCTIONS)}")
-            return None
-        name = func.id
-        if not self.plain(func):
-            return None
-        if name.startswith("_"):
-            self.forbid("names starting with '_'", func)
-            return None
-        if name not in FUNCTIONS:
-            close = difflib.get_close_matches(name, FUNCTIONS, n=1)
-            hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else f"the functions are: {', '.join(FUNCTIONS)}"
-            )
-            start, size = self.span(func)
-            self.report("SPX404", f"there is no function '{name}'", start, size, hint)
-            return None
-        bad = False
-        for keyword in node.keywords:
-            self.forbid("keyword arguments (name=value)", keyword, "pass arguments by position")
-            bad = True
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                self.forbid("'*' unpacking", arg)
-                bad = True
-        if bad:
-            return None
-        if (
-            name in ("any", "all", "count")
-            and len(node.args) == 1
-            and isinstance(node.args[0], ast.GeneratorExp)
-        ):
-            return self.quantifier(name, node.args[0], offset, length)
-        return self.plain_call(name, node, offset, length)
-
-    def plain_call(self, name: str, node: ast.Call, offset: int, length: int) -> Expr | None:
-        arity = {"any": 1, "all": 1, "count": 1, "known": 1, "years_between": 2, "days_between": 2}[
-            name
-        ]
-        if name in ("any", "all"):
-            self.report(
-                "SPX408",
-                f"{name}() takes a condition with 'for … in' over a list",
-                offset,
-                length,
-                f'write {name}(c.status == "active" for c in history.cancers)',
-            )
-            return None
-        if len(node.args) != arity:
-            self.report(
-                "SPX408",
-                f"{name}() takes {arity} argument{'s' * (arity > 1)}, found {len(node.args)}",
-                offset,
-                length,
-                _CALL_HINTS[name],
-            )
-            return None
-        args = [self.expr(arg) for arg in node.args]
-        if any(arg is None for arg in args):
-            return None
-        return Call(
-            func=name, args=tuple(a for a in args if a is not None), offset=offset, length=length
-        )
-
-    def quantifier(self, kind: str, gen: ast.GeneratorExp, offset: int, length: int) -> Expr | None:
-        if len(gen.generators) != 1:
-            at = self.find("for", gen.generators[0].iter, gen.generators[1].target)
-            self.report(
-                "SPX402",
-                "several 'for' clauses in one any(…), all(…) or count(…) are not part of the "
-                "condition language",
-                at,
-                3,
-                "nest one any(…) inside another instead",
-            )
-            return None
-        clause = gen.generators[0]
-        if clause.ifs:
-            self.forbid(
-                "'if' inside any(…), all(…) or count(…)",
-                clause.ifs[0],
-                "join the two conditions with 'and'",
-            )
-        if clause.is_async:
-            self.forbid("'async for'", gen)
-        target = clause.target
-        if (
-            not isinstance(target, ast.Name)
-            or target.id.startswith("_")
-            or target.id in _RESERVED | _NULLS
-        ):
-            self.forbid(
-                "this loop variable", target, "name the item with a plain word, such as 'c'"
-            )
-            return None
-        source = self.expr(clause.iter)
-        if source is not None and not isinstance(source, Path | Var):
-            start, size = self.span(clause.iter)
-            self.report(
-                "SPX408",
-                f"{kind}() goes over a list of the record",
-                start,
-                size,
-                "write 'for c in history.cancers'",
-            )
-            return None
-        self.scope.append(target.id)
-        body = self.expr(gen.elt)
-        self.scope.pop()
-        if body is None or source is None or clause.ifs or clause.is_async:
-            return None
-        return Quantifier(
-            kind=_KINDS[kind], var=target.id, source=source, body=body, offset=offset, length=length
-        )
-
-
-_KINDS: dict[str, QuantifierKind] = {"any": "any", "all": "all", "count": "count"}
-_CALL_HINTS = {
-    "count": "write count(history.cancers) or count(c.active for c in history.cancers)",
-    "known": "write known(labs.crp) or known(facts.suspicion)",
-    "years_between": "write years_between(history.date_of_birth, imaging.date)",
-    "days_between": "write days_between(history.symptom_onset, imaging.date)",
-}
