@@ -446,7 +446,8 @@ ATOMS = [
     "facts.score", "facts.onset", "exam.left_leg.reflexes", "exam.side", "history.seen_at",
     "history.date_of_birth", "1", "0", "-2.5", '"brisk"', '"left"', '"high"', '"2024-01-01"',
     "true", "count(history.cancers)", "years_between(history.date_of_birth, history.seen_at)",
-    'any(c.status == "active" for c in history.cancers)', "all(c.grade > 1 for c in history.cancers)",
+    'any(c.status == "active" for c in history.cancers)',
+    "all(c.grade > 1 for c in history.cancers)",
     "count(c.diagnosed < history.seen_at for c in history.cancers)", '"x" in history.tags',
 ]  # fmt: skip
 BINARY = ["and", "or", "==", "!=", "<", ">=", "+", "-", "*", "/"]

@@ -5,7 +5,8 @@
 - ``docs/pathway-format.md`` names every node kind, urgency, fact type and
   function; its YAML examples obey the strict subset; the example pathway
   spread over its ``File ...`` blocks loads clean; and every line of its
-  ``condition`` blocks compiles against the built-in patient record.
+  ``condition`` blocks compiles against the built-in patient record; the
+  missing-data example gives the output shown.
 - Links between the two pages point at headings that exist.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from spinedx import Patient, Urgency, check_pathway
+from spinedx import Patient, Urgency, check_pathway, load_pathway, load_patient
 from spinedx._codes import CODES
 from spinedx._conditions import compile_condition
 from spinedx._document import NODE_KINDS, FactDoc
@@ -33,6 +34,9 @@ _HEADING = re.compile(r"^## (SPX\d{3}) (\S+)$", re.MULTILINE)
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 _FILE_BLOCK = re.compile(
     r"^File `pathways/example/([\w.-]+)`:\n\n```yaml\n(.*?)^```$", re.MULTILINE | re.DOTALL
+)
+_PATIENT_BLOCK = re.compile(
+    r"^Patient file `([\w.-]+)`:\n\n```yaml\n(.*?)^```$", re.MULTILINE | re.DOTALL
 )
 _LINK = re.compile(r"\]\(([\w.-]+\.md)?#([\w-]+)\)")
 
@@ -186,6 +190,24 @@ def test_condition_example_compiles_against_the_patient_record(condition: str) -
     compiled, problems = compile_condition(condition, schema, _example_facts())
     assert [(p.code, p.message) for p in problems] == []
     assert compiled is not None
+
+
+def test_the_missing_data_example_gives_the_output_shown(tmp_path: Path) -> None:
+    text = _text(FORMAT)
+    found = _PATIENT_BLOCK.search(text)
+    assert found is not None, "no 'Patient file' example"
+    name, record = found.groups()
+    shown = _FENCE.search(text, found.end())
+    while shown is not None and shown.group(1) != "text":
+        shown = _FENCE.search(text, shown.end())
+    assert shown is not None, "no output shown after the patient file"
+    for file, body in _example_files().items():
+        (tmp_path / file).write_text(body, encoding="utf-8")
+    (tmp_path / name).write_text(record, encoding="utf-8")
+    result = load_pathway(tmp_path).evaluate(load_patient(tmp_path / name))
+    explained = result.explain("text")
+    for line in shown.group(2).splitlines():
+        assert line in explained, line
 
 
 # -------------------------------------------------------------------- links

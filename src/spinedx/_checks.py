@@ -227,7 +227,7 @@ def conflicting_recommendations(ctx: CheckContext) -> Iterator[Diagnostic]:
                     continue
                 differs = [
                     name
-                    for name in ("action", "urgency", "because")
+                    for name in ("action", "urgency", "because", "citations", "codes")
                     if getattr(earlier, name) != getattr(rec, name)
                 ]
                 if differs:
@@ -313,6 +313,10 @@ def _within(span: Span, text: str, needle: str) -> Span:
     return span.shifted(offset + quote, len(needle))
 
 
+def _unknown_only(graph: nx.DiGraph, source: str, target: str) -> bool:
+    return bool(graph.edges[source, target]["label"] == "unknown")
+
+
 def _reachable(graph: nx.DiGraph, start: str) -> set[str]:
     return {start, *nx.descendants(graph, start)}
 
@@ -337,7 +341,10 @@ def _facts_set_before(
     before: dict[str, frozenset[str]] = {}
     after: dict[str, frozenset[str]] = {}
     for node in nx.topological_sort(graph.subgraph(reached | {END})):
-        preds = [p for p in graph.predecessors(node) if p in after]
+        # A walk that took an 'unknown:' edge lacks data; the facts it could not set
+        # read as unknown later and the missing data is already reported, so only
+        # the paths taken with the data known must set every fact they later read.
+        preds = [p for p in graph.predecessors(node) if p in after and not _unknown_only(graph, p, node)]
         if node == stage.start:
             incoming = carried
         elif preds:

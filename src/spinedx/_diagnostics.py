@@ -159,7 +159,7 @@ def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
             text = Path(span.file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # YAML's line breaks
     if not 1 <= span.line <= len(lines):
         return None
     line = lines[span.line - 1].replace("\t", " ")

@@ -10,6 +10,7 @@ validated on its own so that one broken node does not hide the others.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -21,11 +22,13 @@ from spinedx._urgency import Urgency
 from spinedx._yaml import YNode, to_plain
 
 NODE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,99}$"
+FACT_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,99}$"
 REC_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
 END = "end"
 """The reserved target that ends a stage's walk."""
 
 NodeId = Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)]
+FactName = Annotated[str, StringConstraints(pattern=FACT_PATTERN)]
 RecId = Annotated[str, StringConstraints(pattern=REC_ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
@@ -52,7 +55,7 @@ class SourceDoc(_Doc):
 class FactDoc(_Doc):
     """A conclusion one stage may draw for later stages."""
 
-    type: Literal["bool", "enum", "number", "integer", "text"]
+    type: Literal["bool", "enum", "number", "integer", "text", "date"]
     values: list[Text] | None = None
     description: Text | None = None
 
@@ -87,7 +90,7 @@ class ManifestDoc(_Doc):
         None
     )
     stages: Annotated[list[StageEntry], Field(min_length=1)]
-    facts: dict[NodeId, FactDoc] = Field(default_factory=dict)
+    facts: dict[FactName, FactDoc] = Field(default_factory=dict)
     sources: dict[RecId, SourceDoc] = Field(default_factory=dict)
 
     def stage_file(self, entry: StageEntry) -> str:
@@ -148,7 +151,7 @@ class RecommendDoc(_RecommendFields):
 class ConcludeDoc(_Doc):
     """Set a declared fact, with the reason, then the next node."""
 
-    conclude: NodeId
+    conclude: FactName
     value: object
     because: Text
     then: NodeId
@@ -235,6 +238,18 @@ def validate_stage(
                 )
             )
             continue
+        if not re.fullmatch(NODE_ID_PATTERN, node_id):
+            diagnostics.append(
+                diagnostic(
+                    "SPX204",
+                    f"node id {node_id!r} must start with a letter and hold only letters, "
+                    "digits, '_' and '-'",
+                    spans.key(path),
+                    path=path,
+                    hint="for example 'no_imaging'",
+                )
+            )
+            continue
         kind = _node_kind(raw, path, spans, diagnostics)
         if kind is None:
             continue
@@ -273,7 +288,9 @@ def _node_kind(
             f"it has {found}",
             spans.key(path),
             path=path,
-            hint="split a node that does two things into two nodes linked by 'then'",
+            hint="split a node that does two things into two nodes linked by 'then'"
+            if kinds
+            else "say what the node does with one of those keys",
         )
     )
     return None

@@ -362,7 +362,9 @@ def _scalar(value: object) -> Scalar:
         return value
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, tuple | list):
+        return f"{len(value)} item" + ("" if len(value) == 1 else "s")
+    return "recorded"
 
 
 def _question(visit: Visit) -> str:
