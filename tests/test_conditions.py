@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import itertools
 import threading
 from collections.abc import Mapping
 
@@ -97,6 +98,207 @@ def test_false_and_unknown_is_false_true_or_unknown_is_true() -> None:
     assert run("q and p", Flags(p=False)) is False
     assert run("p or q", Flags(p=True)) is True
     assert run("q or p", Flags(p=True)) is True
+
+
+# -- at_least(n, …) ----------------------------------------------------------------
+
+
+class Signs(BaseModel):
+    """Six true/false/unknown signs for ``at_least``."""
+
+    x0: bool | None = None
+    x1: bool | None = None
+    x2: bool | None = None
+    x3: bool | None = None
+    x4: bool | None = None
+    x5: bool | None = None
+
+
+SIGNS = RecordSchema.from_model(Signs)
+
+
+def at_least_reference(n: int, xs: list[Truth]) -> Truth:
+    """Brute force: the results over every way of filling in the unknowns, if they agree."""
+    gaps = [i for i, x in enumerate(xs) if x is None]
+    results = set()
+    for filling in itertools.product([True, False], repeat=len(gaps)):
+        filled = list(xs)
+        for i, value in zip(gaps, filling, strict=True):
+            filled[i] = value
+        results.add(sum(1 for x in filled if x) >= n)
+    return results.pop() if len(results) == 1 else None
+
+
+def signs(xs: list[Truth]) -> Signs:
+    return Signs(**{f"x{i}": x for i, x in enumerate(xs)})
+
+
+def run_signs(text: str, record: Signs) -> Truth:
+    condition = compiled(text, SIGNS, {})
+    result = condition(record, {})
+    assert condition.trace(record, {})[0] is result
+    return result
+
+
+def at_least_text(n: int, count: int, wrapped: list[bool]) -> str:
+    """``at_least(n, x0, …)``; a wrapped operand is compiled as a closure, not a bare read."""
+    operands = [f"(x{i} == true)" if wrap else f"x{i}" for i, wrap in enumerate(wrapped[:count])]
+    return f"at_least({n}, {', '.join(operands)})"
+
+
+@given(
+    st.lists(truth, min_size=2, max_size=6),
+    st.data(),
+)
+def test_at_least_matches_a_brute_force_reference(xs: list[Truth], data: st.DataObject) -> None:
+    n = data.draw(st.integers(1, len(xs)), label="n")
+    wrapped = data.draw(st.lists(st.booleans(), min_size=len(xs), max_size=len(xs)))
+    text = at_least_text(n, len(xs), wrapped)
+    assert run_signs(text, signs(xs)) is at_least_reference(n, xs)
+
+
+@pytest.mark.parametrize(
+    ("n", "xs", "expected"),
+    [
+        (2, [True, True, None], True),
+        (2, [True, None, None], None),
+        (2, [False, False, None], False),
+        (2, [False, None, True], None),
+        (1, [False, False], False),  # at_least(1, …) is 'or'
+        (1, [None, True], True),
+        (2, [True, None], None),  # at_least(count, …) is 'and'
+        (2, [None, False], False),
+        (3, [True, None, None, False, True], None),
+        (3, [True, False, None, False, True], None),
+        (3, [True, False, None, False, False], False),
+    ],
+)
+def test_at_least_examples(n: int, xs: list[Truth], expected: Truth) -> None:
+    text = at_least_text(n, len(xs), [False] * len(xs))
+    assert run_signs(text, signs(xs)) is expected
+    assert at_least_reference(n, xs) is expected
+
+
+class Lazy(BaseModel):
+    """A model whose ``boom`` fails when read: what is read after the answer is settled."""
+
+    p: bool | None = None
+    q: bool | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def boom(self) -> bool | None:
+        raise RuntimeError("read after the answer was settled")
+
+
+LAZY = RecordSchema.from_model(Lazy)
+
+
+@pytest.mark.parametrize(
+    ("text", "p", "q", "expected"),
+    [
+        ("at_least(1, p, boom, q)", True, None, True),
+        ("at_least(2, p, q, boom)", True, True, True),
+        ("at_least(2, p, q, boom)", False, False, False),  # boom alone cannot make two
+        ("at_least(2, p, q, boom)", None, None, None),  # two unknowns: boom cannot settle it
+        ("at_least(2, p, q, boom == true)", None, None, None),  # a closure operand, likewise
+        ("at_least(2, boom == true, p, q)", False, False, False),  # read operands come first
+    ],
+)
+def test_at_least_stops_once_settled(text: str, p: Truth, q: Truth, expected: Truth) -> None:
+    assert compiled(text, LAZY, {})(Lazy(p=p, q=q), {}) is expected
+
+
+def test_at_least_reads_on_while_unsettled() -> None:
+    with pytest.raises(RuntimeError, match="settled"):
+        compiled("at_least(2, p, q, boom)", LAZY, {})(Lazy(p=True), {})
+
+
+def test_at_least_trace_stops_when_true_or_false() -> None:
+    condition = compiled("at_least(2, p, q, s)", FLAGS, {})
+    assert condition.trace(Flags(p=True, q=True), {}) == (True, (Read("p", True), Read("q", True)))
+    assert condition.trace(Flags(p=False, q=False), {}) == (
+        False,
+        (Read("p", False), Read("q", False)),
+    )
+    assert condition.missing(Flags(p=True, q=True), {}) == ()
+    assert condition.trace(Flags(p=False, q=True), {}) == (
+        None,
+        (Read("p", False), Read("q", True), Read("s", None)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "record", "missing"),
+    [
+        ("at_least(2, p, q, s)", Flags(p=True), ("q", "s")),
+        ("at_least(2, p, q, s)", Flags(p=False, s=True), ("q",)),
+        ("at_least(2, p, q, s)", Flags(), ("p", "q", "s")),
+        ("at_least(2, p, q, s)", Flags(q=True, s=True), ()),  # settled: nothing is missing
+        # 'p and q' is false whatever p is, so p is not missing
+        ("at_least(2, p and q, s, n > 1)", Flags(q=False), ("s", "n")),
+        ("at_least(1, n == m, s)", Flags(n=1, s=False), ("m",)),
+        ("at_least(2, p, n > 1, n < 3)", Flags(p=False), ("n",)),  # each read listed once
+    ],
+)
+def test_at_least_missing_names_what_could_settle_it(
+    text: str, record: Flags, missing: tuple[str, ...]
+) -> None:
+    condition = compiled(text, FLAGS, {})
+    assert condition.missing(record, {}) == missing
+    assert (condition(record, {}) is None) == bool(missing)
+
+
+@given(
+    st.lists(truth, min_size=2, max_size=6),
+    st.data(),
+)
+def test_at_least_filled_in_values_never_undo_a_result_and_missing_can_settle_it(
+    xs: list[Truth], data: st.DataObject
+) -> None:
+    n = data.draw(st.integers(1, len(xs)), label="n")
+    wrapped = data.draw(st.lists(st.booleans(), min_size=len(xs), max_size=len(xs)))
+    condition = compiled(at_least_text(n, len(xs), wrapped), SIGNS, {})
+    record = signs(xs)
+    before = condition(record, {})
+    missing = condition.missing(record, {})
+    gaps = [f"x{i}" for i, x in enumerate(xs) if x is None]
+    filled = {name: data.draw(st.booleans(), label=name) for name in gaps}
+    after = condition(record.model_copy(update=filled), {})
+    assert after is not None  # every value known: always settled
+    if before is not None:
+        assert after is before
+        assert missing == ()
+    else:
+        assert sorted(missing) == gaps  # every unknown sign could help settle it
+        for value in (True, False):  # ... and filling in just those does
+            update = dict.fromkeys(missing, value)
+            assert condition(record.model_copy(update=update), {}) is value
+
+
+def test_at_least_fields_and_sections() -> None:
+    condition = compiled(
+        "at_least(2, history.age > 50, history.weight_loss, facts.cord_compression, "
+        "any(c.grade > 2 for c in history.cancers))"
+    )
+    assert condition.fields == (
+        "history.age",
+        "history.cancers",
+        "history.cancers[].grade",
+        "history.weight_loss",
+    )
+    assert condition.facts == ("cord_compression",)
+
+
+def test_red_flags_on_the_test_record() -> None:
+    text = "at_least(2, history.age > 50, history.weight_loss, history.night_pain)"
+    assert run(text, Record(history=History(age=62, night_pain=True))) is True
+    assert run(text, Record(history=History(age=40, night_pain=False))) is False
+    assert run(text, Record(history=History(age=62))) is None
+    assert run(text, Record()) is None  # no history at all: the safe path
+    assert compiled(text).missing(Record(history=History(age=40, night_pain=True)), {}) == (
+        "history.weight_loss",
+    )
 
 
 @pytest.mark.parametrize(
@@ -291,7 +493,8 @@ def test_missing_in_lists_and_facts() -> None:
     assert compiled("labs.crp / labs.nlr > 1").missing(Record(labs=Labs(crp=1)), {}) == (
         "labs.nlr",
     )
-    tags = Record(history=History.model_construct(tags=["a", None]))  # an unknown item
+    unknown_item = ["a", None]  # an unknown item, which validation would refuse
+    tags = Record(history=History.model_construct(tags=unknown_item))  # type: ignore[arg-type]
     assert compiled('"b" in history.tags').missing(tags, {}) == ("history.tags[1]",)
 
 
@@ -309,7 +512,7 @@ def test_what_a_condition_reads() -> None:
 def test_conditions_are_immutable_and_pure() -> None:
     condition = compiled(ANY)
     with pytest.raises(AttributeError):
-        condition.text = "x"  # type: ignore[misc]
+        condition.text = "x"
     record = with_statuses(Status.ACTIVE, None)
     before = copy.deepcopy(record.model_dump())
     condition(record, {})
@@ -376,7 +579,7 @@ TOKENS = [
     "exam.left_leg.reflexes", "c.status", "(", ")", "[", "]", ",", "and", "or", "not",
     "==", "!=", "<", ">=", "in", "+", "/", "-", "1", "2.5", '"brisk"', '"high"', "true",
     "any(", "all(", "count(", "known(", "years_between(", "for c in history.cancers",
-    "history.cancers", "=", "__class__", "lambda", ".", "'", "é",
+    "history.cancers", "=", "__class__", "lambda", ".", "'", "é", "at_least(",
 ]  # fmt: skip
 
 
@@ -409,6 +612,10 @@ FLAG_CONDITIONS = [
     "0 <= n < m and q",
     "n + m == 2 or n - m == 0 or p",
     "n in [1, 2] and not q",
+    "at_least(2, p, q, s)",
+    "at_least(2, p and q, not s, n > m)",
+    "at_least(1, n > 1, q) and at_least(2, p, s, m == 0)",
+    "not at_least(3, p, q or s, n == 1, m / n > 0)",
 ]
 
 
@@ -449,6 +656,7 @@ ATOMS = [
     'any(c.status == "active" for c in history.cancers)',
     "all(c.grade > 1 for c in history.cancers)",
     "count(c.diagnosed < history.seen_at for c in history.cancers)", '"x" in history.tags',
+    "at_least(2, history.night_pain, labs.crp > 1, facts.cord_compression)",
 ]  # fmt: skip
 BINARY = ["and", "or", "==", "!=", "<", ">=", "+", "-", "*", "/"]
 conditions = st.recursive(

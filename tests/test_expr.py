@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from spinedx._expr import (
     MAX_CONDITION_CHARS,
+    AtLeast,
     BoolOp,
     Call,
     Compare,
@@ -104,6 +105,14 @@ def test_count_forms() -> None:
     counted = parsed("count(c.active for c in history.cancers)")
     assert isinstance(counted, Quantifier)
     assert counted.kind == "count"
+
+
+def test_at_least_keeps_its_number_and_its_conditions() -> None:
+    expr = parsed("at_least(2, a > 50, b, not c)")
+    assert isinstance(expr, AtLeast)
+    assert (expr.n, expr.offset, expr.length) == (2, 0, 29)
+    assert [type(o).__name__ for o in expr.operands] == ["Compare", "Path", "Not"]
+    assert expr.operands[1] == Path(parts=("b",), part_offsets=(20,), offset=20, length=1)
 
 
 def test_negative_numbers_fold_into_literals() -> None:
@@ -251,11 +260,24 @@ def test_unknown_function_lists_the_ones_there_are() -> None:
     assert problem.hint is not None
     assert "known" in problem.hint
     assert only_problem("knwon(x)").hint == "did you mean 'known'?"
+    assert only_problem("atleast(2, a, b)").hint == "did you mean 'at_least'?"
 
 
 @pytest.mark.parametrize(
     "text",
-    ["known(a, b)", "years_between(a)", "count(a, b)", "any(x)", "all([a, b])", "known()"],
+    [
+        "known(a, b)",
+        "years_between(a)",
+        "count(a, b)",
+        "any(x)",
+        "all([a, b])",
+        "known()",
+        "at_least()",
+        "at_least(1, a)",
+        "at_least(a, b, c)",
+        "at_least(3, a, b)",
+        "at_least(0, a, b)",
+    ],
 )
 def test_wrong_arity_is_spx408(text: str) -> None:
     assert only_problem(text).code == "SPX408"

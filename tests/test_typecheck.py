@@ -370,3 +370,151 @@ def test_date_literal_must_be_a_real_date() -> None:
     assert (problem.code, located(problem, text)) == ("SPX405", '"31/03/2024"')
     assert problem.hint is not None
     assert "YYYY-MM-DD" in problem.hint
+
+
+# -- at_least(n, …) ---------------------------------------------------------------
+
+RED_FLAGS = "at_least(2, history.age > 50, history.weight_loss, history.night_pain)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RED_FLAGS,
+        "at_least(1, facts.cord_compression, labs.crp > 10)",
+        "at_least(2, history.night_pain, history.weight_loss)",  # n may equal the count
+        'not at_least(2, any(c.status == "active" for c in history.cancers), '
+        "known(labs.crp), history.night_pain == true) or history.age > 80",
+        "any(at_least(1, c.grade > 2, c.diagnosed < history.seen_at) for c in history.cancers)",
+        "at_least(2, at_least(1, history.night_pain, history.weight_loss), labs.nlr > 3, true)",
+    ],
+)
+def test_at_least_well_typed(text: str) -> None:
+    assert problems_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message", "hint"),
+    [
+        (
+            "at_least(2, history.age, history.weight_loss, history.night_pain)",
+            "history.age",
+            "at_least() counts conditions, but 'history.age' is a whole number",
+            "compare it with a number, for example history.age >= 1",
+        ),
+        (
+            "at_least(1, history.night_pain, exam.left_leg.reflexes)",
+            "exam.left_leg.reflexes",
+            "at_least() counts conditions, but 'exam.left_leg.reflexes' is one of "
+            "'brisk', 'normal', 'absent'",
+            'compare it with one of its values, for example exam.left_leg.reflexes == "brisk"',
+        ),
+        (
+            'at_least(1, history.night_pain, "yes")',
+            '"yes"',
+            'at_least() counts conditions, but "yes" is a text',
+            None,
+        ),
+        (
+            "at_least(1, history.cancers, history.night_pain)",
+            "history.cancers",
+            "at_least() counts conditions, but 'history.cancers' is a list",
+            "use any(…), all(…) or count(…) on a list, for example count(history.cancers) > 0",
+        ),
+    ],
+)
+def test_at_least_needs_conditions(text: str, where: str, message: str, hint: str | None) -> None:
+    problem = one(text)
+    assert (problem.code, located(problem, text)) == ("SPX405", where)
+    assert problem.offset == text.index(where)
+    assert (problem.message, problem.hint) == (message, hint)
+
+
+def test_at_least_reports_every_wrong_condition_and_field() -> None:
+    text = "at_least(2, labs.crp, history.agee > 1, facts.score)"
+    problems = problems_of(text)
+    assert [(p.code, p.offset, p.length) for p in problems] == [
+        ("SPX405", 12, 8),
+        ("SPX403", 30, 4),
+        ("SPX405", 40, 11),
+    ]
+    assert [located(p, text) for p in problems] == ["labs.crp", "agee", "facts.score"]
+
+
+def test_at_least_as_a_whole_is_a_condition() -> None:
+    problem = one(f"{RED_FLAGS} + 1 > 2")
+    assert (problem.code, problem.offset, problem.length) == ("SPX405", 0, len(RED_FLAGS))
+    assert problem.message.startswith("'+' works on numbers, but 'at_least(2, ")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("at_least()", 0),
+        ("at_least(2)", 1),
+        ("at_least(1, history.night_pain)", 2),
+    ],
+)
+def test_at_least_arity(text: str, found: int) -> None:
+    problem = one(text)
+    assert (problem.code, problem.offset, problem.length) == ("SPX408", 0, len(text))
+    assert problem.message == (
+        f"at_least() takes a number and two or more conditions, found {found} "
+        f"argument{'s' * (found != 1)}"
+    )
+    assert problem.hint == (
+        "write at_least(2, history.age > 50, history.weight_loss, history.night_pain)"
+    )
+    example = problem.hint.removeprefix("write ")
+    assert problems_of(example) == []  # the hint's example compiles against this record
+
+
+@pytest.mark.parametrize(
+    ("first", "message"),
+    [
+        ("history.age", "as a whole number written out, found 'history.age'"),
+        ("facts.score", "as a whole number written out, found 'facts.score'"),
+        ("1 + 1", "as a whole number written out, found '1 + 1'"),
+        ("2.0", "as a whole number written out, found '2.0'"),
+        ("true", "as a whole number written out, found 'true'"),
+        ('"2"', "as a whole number written out, found '\"2\"'"),
+        ("0", "needs at least 1 of the conditions to hold, found 0"),
+        ("-1", "needs at least 1 of the conditions to hold, found -1"),
+        ("4", "at_least(4, …) can never hold: it is given only 3 conditions"),
+    ],
+)
+def test_at_least_number_must_be_written_out_and_fit(first: str, message: str) -> None:
+    text = f"at_least({first}, history.night_pain, history.weight_loss, labs.crp > 1)"
+    problem = one(text)
+    assert (problem.code, located(problem, text)) == ("SPX408", first)
+    assert problem.offset == len("at_least(")
+    assert message in problem.message
+    assert problem.hint is not None
+
+
+def test_at_least_number_and_conditions_are_both_reported() -> None:
+    text = "at_least(x, __import__('os'), history.night_pain)"
+    problems = problems_of(text)
+    assert [(p.code, located(p, text)) for p in problems] == [
+        ("SPX408", "x"),
+        ("SPX402", "__import__"),
+    ]
+
+
+def test_unknown_function_hint_lists_at_least() -> None:
+    problem = one("max(history.age, 1) > 2")
+    assert problem.code == "SPX404"
+    assert problem.hint == (
+        "the functions are: all, any, at_least, count, days_between, known, years_between"
+    )
+    assert one("atleast(2, history.night_pain, history.weight_loss)").hint == (
+        "did you mean 'at_least'?"
+    )
+    assert one("at_least_n(2, history.night_pain, history.weight_loss)").hint == (
+        "did you mean 'at_least'?"
+    )
+
+
+def test_at_least_is_reserved_as_a_quantifier_name() -> None:
+    text = "any(at_least for at_least in history.tags)"
+    assert problems_of(text)[0].code == "SPX402"

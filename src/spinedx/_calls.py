@@ -1,9 +1,11 @@
 """Function calls and quantifiers in conditions.
 
 The language has a fixed set of functions: ``known(x)``, ``count(list)``,
-``years_between(a, b)``, ``days_between(a, b)``, and the quantifiers
-``any(<condition> for x in <list>)``, ``all(…)`` and ``count(…)``. Anything
-else that looks like a call is reported here, with the forms that do exist.
+``years_between(a, b)``, ``days_between(a, b)``, ``at_least(n, a, b, …)``
+(at least ``n`` of two or more conditions hold; ``n`` a whole number written
+out), and the quantifiers ``any(<condition> for x in <list>)``, ``all(…)`` and
+``count(…)``. Anything else that looks like a call is reported here, with the
+forms that do exist.
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ import ast
 import difflib
 from typing import TYPE_CHECKING
 
-from spinedx._tree import FUNCTIONS, Call, Expr, Path, Quantifier, QuantifierKind, Var
+from spinedx._tree import (
+    FUNCTIONS,
+    AtLeast,
+    Call,
+    Expr,
+    Literal,
+    Path,
+    Quantifier,
+    QuantifierKind,
+    Var,
+)
 
 if TYPE_CHECKING:
     from spinedx._whitelist import Converter
@@ -27,6 +39,7 @@ _CALL_HINTS = {
     "known": "write known(labs.crp) or known(facts.suspicion)",
     "years_between": "write years_between(history.date_of_birth, imaging.date)",
     "days_between": "write days_between(history.symptom_onset, imaging.date)",
+    "at_least": "write at_least(2, history.age > 50, history.weight_loss, history.night_pain)",
 }
 
 
@@ -68,7 +81,38 @@ def convert_call(conv: Converter, node: ast.Call, offset: int, length: int) -> E
         and isinstance(node.args[0], ast.GeneratorExp)
     ):
         return _quantifier(conv, name, node.args[0], offset, length)
+    if name == "at_least":
+        return _at_least(conv, node, offset, length)
     return _plain_call(conv, name, node, offset, length)
+
+
+def _at_least(conv: Converter, node: ast.Call, offset: int, length: int) -> Expr | None:
+    """``at_least(n, a, b, …)`` with two or more conditions.
+
+    The conditions' types are checked later, like the operands of ``and``.
+    """
+    found = len(node.args)
+    if found < 3:
+        conv.report(
+            "SPX408",
+            f"at_least() takes a number and two or more conditions, found {found} "
+            f"argument{'s' * (found != 1)}",
+            offset,
+            length,
+            _CALL_HINTS["at_least"],
+        )
+        return None
+    first, *rest = node.args
+    n = _count_of(conv, first, len(rest))
+    operands = [conv.expr(arg) for arg in rest]
+    if n is None or any(operand is None for operand in operands):
+        return None
+    return AtLeast(
+        n=n,
+        operands=tuple(o for o in operands if o is not None),
+        offset=offset,
+        length=length,
+    )
 
 
 def _plain_call(
@@ -154,3 +198,41 @@ def _quantifier(
     return Quantifier(
         kind=_KINDS[kind], var=target.id, source=source, body=body, offset=offset, length=length
     )
+
+
+def _count_of(conv: Converter, node: ast.expr, conditions: int) -> int | None:
+    """The ``n`` of ``at_least(n, …)``: a whole number written out, 1 up to ``conditions``."""
+    written = conv.expr(node)
+    if written is None:
+        return None  # already reported
+    start, size = conv.span(node)
+    value = written.value if isinstance(written, Literal) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        conv.report(
+            "SPX408",
+            "at_least() starts with how many of the conditions must hold, as a whole number "
+            f"written out, found '{conv.written(node)}'",
+            start,
+            size,
+            "write the number itself, such as at_least(2, …)",
+        )
+        return None
+    if value < 1:
+        conv.report(
+            "SPX408",
+            f"at_least() needs at least 1 of the conditions to hold, found {value}",
+            start,
+            size,
+            "write a whole number from 1 up to the number of conditions, such as 2",
+        )
+        return None
+    if value > conditions:
+        conv.report(
+            "SPX408",
+            f"at_least({value}, …) can never hold: it is given only {conditions} conditions",
+            start,
+            size,
+            "lower the number, or add the missing conditions",
+        )
+        return None
+    return value

@@ -5,8 +5,9 @@ Every compiled node is a closure ``fn(record, facts, items)`` returning
 quantifier items in scope. Leaves that read the record directly are plain
 one-argument getters (a C-level ``operator.attrgetter`` on the fast path), and
 the shapes conditions use most take them directly, so a field test costs no
-extra Python frame. ``and``/``or`` are commutative under Kleene logic, so
-getter operands are tried before closure operands: the cheap reads first.
+extra Python frame. ``and``/``or`` and ``at_least`` are commutative under
+Kleene logic, so getter operands are tried before closure operands: the cheap
+reads first.
 """
 
 from __future__ import annotations
@@ -211,6 +212,51 @@ def _or_n(gets: tuple[Getter, ...], fns: tuple[Fn, ...]) -> Fn:
         return None if unknown else False
 
     return or_n
+
+
+def at_least(n: int, gets: list[Getter], fns: list[Fn]) -> Fn:
+    """``at_least(n, …)`` over getters (tried first) and closures, ``1 <= n <= count``.
+
+    True once ``n`` operands are true; false once so many are false that the
+    rest cannot make ``n``; unknown once it can be neither (too few true even if
+    every operand still to read is, but enough true or unknown). It stops at
+    the first of these, so the operands after it are not read.
+    """
+    getters, closures = tuple(gets), tuple(fns)
+    total = len(getters) + len(closures)
+
+    def at_least_(r: Any, f: Mapping[str, object], e: Env) -> Any:
+        true = unknown = 0
+        left = total  # operands not read yet
+        for g in getters:
+            x = g(r)
+            left -= 1
+            if x is None:
+                unknown += 1
+            elif x:
+                true += 1
+                if true >= n:
+                    return True
+            if true + unknown + left < n:
+                return False
+            if true + left < n <= true + unknown:
+                return None
+        for p in closures:
+            x = p(r, f, e)
+            left -= 1
+            if x is None:
+                unknown += 1
+            elif x:
+                true += 1
+                if true >= n:
+                    return True
+            if true + unknown + left < n:
+                return False
+            if true + left < n <= true + unknown:
+                return None
+        return None  # pragma: no cover - the last operand always settles it
+
+    return at_least_
 
 
 # -- comparisons -------------------------------------------------------------

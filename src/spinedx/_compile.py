@@ -29,6 +29,7 @@ from spinedx._closures import Fn, Getter
 from spinedx._schema import DateType, EnumType, ListType, SchemaType
 from spinedx._tree import (
     Arith,
+    AtLeast,
     BoolOp,
     Call,
     Compare,
@@ -168,15 +169,9 @@ class _Compiler:
             case Not(operand=operand):
                 return c.not_(self.fn(operand))
             case BoolOp(op=op, operands=operands):
-                gets: list[Getter] = []
-                fns: list[Fn] = []
-                for operand in operands:
-                    get = self.leaf(operand)
-                    if get is None:
-                        fns.append(self.fn(operand))
-                    else:
-                        gets.append(get)
-                return c.logic(op == "and", gets, fns)
+                return c.logic(op == "and", *self.operands(operands))
+            case AtLeast(n=n, operands=operands):
+                return c.at_least(n, *self.operands(operands))
             case Compare():
                 return self.compare(node)
             case Arith(op=op, left=left, right=right):
@@ -198,6 +193,18 @@ class _Compiler:
                 self.scope.pop()
                 return c.quantifier(kind, source_fn, body_fn)
         raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+    def operands(self, operands: tuple[Expr, ...]) -> tuple[list[Getter], list[Fn]]:
+        """Operands of a commutative operator: plain field reads as getters, the rest compiled."""
+        gets: list[Getter] = []
+        fns: list[Fn] = []
+        for operand in operands:
+            get = self.leaf(operand)
+            if get is None:
+                fns.append(self.fn(operand))
+            else:
+                gets.append(get)
+        return gets, fns
 
     def read(self, node: Path | Var | FactRef) -> Fn:
         if isinstance(node, FactRef):

@@ -1,12 +1,18 @@
 """The condition language: its closed syntax tree and the parser that builds it.
 
 A condition is a Python-flavoured expression that clinicians can read, such as
-``history.age >= 50 and (history.night_pain or history.weight_loss)``. The text
-goes through Python's own parser (``ast.parse(mode="eval")``), never through
-``eval``; ``_whitelist`` then maps each allowed Python node onto the small,
-closed set of frozen nodes below and reports everything else. Every node keeps
-``offset`` and ``length`` in *characters* of the condition text, so the loader
-can turn a problem into a file span.
+``history.age >= 50 and (history.night_pain or history.weight_loss)``. Besides
+``and``, ``or``, ``not``, comparisons and ``+ - * /``, it has a fixed set of
+functions (``FUNCTIONS``; ``_calls`` converts them): ``known``, ``count``,
+``years_between``, ``days_between``, the quantifiers ``any``/``all``/``count``
+(``… for x in list``), and ``at_least(n, a, b, …)`` for "n or more of these",
+as in ``at_least(2, history.age > 50, history.weight_loss, history.night_pain)``.
+
+The text goes through Python's own parser (``ast.parse(mode="eval")``), never
+through ``eval``; ``_whitelist`` then maps each allowed Python node onto the
+small, closed set of frozen nodes below and reports everything else. Every
+node keeps ``offset`` and ``length`` in *characters* of the condition text, so
+the loader can turn a problem into a file span.
 
 Example:
     >>> expr, problems = parse_condition('history.age >= 50 and not history.smoker')
@@ -20,10 +26,12 @@ import ast
 import re
 
 from spinedx._tree import (
+    FUNCTIONS,
     MAX_CONDITION_CHARS,
     MAX_DEPTH,
     MAX_NODES,
     Arith,
+    AtLeast,
     BoolOp,
     Call,
     Compare,
@@ -40,10 +48,12 @@ from spinedx._tree import (
 from spinedx._whitelist import convert
 
 __all__ = [
+    "FUNCTIONS",
     "MAX_CONDITION_CHARS",
     "MAX_DEPTH",
     "MAX_NODES",
     "Arith",
+    "AtLeast",
     "BoolOp",
     "Call",
     "Compare",

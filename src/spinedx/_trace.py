@@ -5,7 +5,8 @@ path carries no bookkeeping. It walks the tree with the same value semantics
 (shared from ``_compile``) and returns, for every node, its value and the
 missing reads that made it unknown. Only the reads that matter are kept: in
 ``(a and b) or c`` with ``a`` unknown and ``b`` false, the left side is false
-whatever ``a`` is, so only ``c`` is missing.
+whatever ``a`` is, so only ``c`` is missing. In ``at_least(2, a, b, c)`` with
+``a`` false and ``b``, ``c`` unknown, what ``b`` and ``c`` lack is missing.
 
 Unlike the hot path, both sides of a comparison are read even when the first is
 unknown, so that ``missing`` lists every value the comparison needs.
@@ -22,6 +23,7 @@ from spinedx._closures import link
 from spinedx._compile import ARITH, days_between, literal_value, normaliser, years_between
 from spinedx._tree import (
     Arith,
+    AtLeast,
     BoolOp,
     Call,
     Compare,
@@ -100,6 +102,8 @@ class _Tracer:
                 return (None if value is None else not value), missing
             case BoolOp(op=op, operands=operands):
                 return self.logic(op == "and", operands, scope)
+            case AtLeast(n=n, operands=operands):
+                return self.at_least(n, operands, scope)
             case Compare():
                 return self.compare(node, scope)
             case Arith(op=op, left=left, right=right):
@@ -151,6 +155,28 @@ class _Tracer:
             if value is None:
                 unknown, missing = True, missing + lacking
         return (None, missing) if unknown else (is_and, ())
+
+    def at_least(self, n: int, operands: tuple[Expr, ...], scope: Scope) -> tuple[Any, Missing]:
+        """Read in written order until it is true or false for certain.
+
+        Unlike the hot path it goes on when the result is sure to be unknown:
+        every unknown operand could help settle it, so all their missing reads
+        are listed.
+        """
+        missing: Missing = ()
+        true = unknown = 0
+        for index, operand in enumerate(operands):
+            value, lacking = self.eval(operand, scope)
+            if value is None:
+                unknown += 1
+                missing += lacking
+            elif value:
+                true += 1
+                if true >= n:
+                    return True, ()
+            if true + unknown + len(operands) - index - 1 < n:
+                return False, ()
+        return None, missing
 
     def compare(self, node: Compare, scope: Scope) -> tuple[Any, Missing]:
         operands = (node.left, *node.comparators)

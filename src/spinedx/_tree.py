@@ -16,7 +16,15 @@ MAX_NODES = 400
 MAX_DEPTH = 40
 MAX_INTEGER = 10**15
 
-FUNCTIONS: tuple[str, ...] = ("all", "any", "count", "days_between", "known", "years_between")
+FUNCTIONS: tuple[str, ...] = (
+    "all",
+    "any",
+    "at_least",
+    "count",
+    "days_between",
+    "known",
+    "years_between",
+)
 
 LiteralScalar = bool | int | float | str
 CompareOp = typing.Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
@@ -95,6 +103,21 @@ class BoolOp:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AtLeast:
+    """``at_least(n, a, b, …)``: true when at least ``n`` of the conditions are.
+
+    ``n`` is a whole number written out (1 up to the number of conditions), so
+    it is kept as a plain ``int``; the conditions, two or more, are the node's
+    only sub-expressions.
+    """
+
+    n: int
+    operands: tuple[Expr, ...]
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Compare:
     """A comparison, possibly chained: ``0 < x <= 10``; ``op_offsets`` locate each operator."""
 
@@ -128,7 +151,10 @@ class Neg:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Call:
-    """One of the plain functions: ``known``, ``count`` (of a list), ``years_between``, …"""
+    """One of the plain functions: ``known``, ``count`` (of a list), ``years_between``, …
+
+    ``at_least`` has its own node, ``AtLeast``; the quantifiers have ``Quantifier``.
+    """
 
     func: str
     args: tuple[Expr, ...]
@@ -148,7 +174,20 @@ class Quantifier:
     length: int
 
 
-Expr = Literal | Path | FactRef | Var | Not | BoolOp | Compare | Arith | Neg | Call | Quantifier
+Expr = (
+    Literal
+    | Path
+    | FactRef
+    | Var
+    | Not
+    | BoolOp
+    | AtLeast
+    | Compare
+    | Arith
+    | Neg
+    | Call
+    | Quantifier
+)
 
 
 def children(node: Expr) -> tuple[Expr, ...]:
@@ -156,7 +195,7 @@ def children(node: Expr) -> tuple[Expr, ...]:
     match node:
         case Not(operand=operand) | Neg(operand=operand):
             return (operand,)
-        case BoolOp(operands=operands):
+        case BoolOp(operands=operands) | AtLeast(operands=operands):
             return operands
         case Compare(left=left, comparators=comparators):
             return (left, *comparators)

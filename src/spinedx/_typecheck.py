@@ -26,6 +26,7 @@ from spinedx._schema import (
 )
 from spinedx._tree import (
     Arith,
+    AtLeast,
     BoolOp,
     Call,
     Compare,
@@ -99,6 +100,10 @@ class _Checker(RuleChecker):
             case BoolOp(op=op, operands=operands):
                 for operand in operands:
                     self.expect_condition(operand, f"'{op}' joins conditions")
+                return BoolType()
+            case AtLeast(operands=operands):
+                for operand in operands:
+                    self.expect_condition(operand, "at_least() counts conditions")
                 return BoolType()
             case Compare():
                 return self.compare(node)
