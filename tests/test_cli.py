@@ -51,8 +51,10 @@ def test_evaluate_json_has_the_documented_shape(capsys: pytest.CaptureFixture[st
     assert out["recommendations"], "the MSCC example must reach recommendations"
     for rec in out["recommendations"]:
         assert set(rec) >= {"id", "stage", "action", "urgency", "reasons", "sources"}
-        assert rec["reasons"] and rec["sources"]
-    assert isinstance(out["needs"], list) and isinstance(out["facts"], dict)
+        assert rec["reasons"]
+        assert rec["sources"]
+    assert isinstance(out["needs"], list)
+    assert isinstance(out["facts"], dict)
     assert out["trace"]
 
 
@@ -72,11 +74,14 @@ def test_evaluate_bad_patient_exits_1_with_field_path(
     patient.write_text("history:\n  night_pain: yes\nexam:\n  left_leg:\n    strength: 7\n")
     assert main(["evaluate", str(SHIPPED), str(patient)]) == 1
     err = capsys.readouterr().err
-    assert "bad.yaml:2:15" in err and "SPX106" in err
+    assert "bad.yaml:2:15" in err
+    assert "SPX106" in err
     patient.write_text("exam:\n  left_leg:\n    strength: 7\n")
     assert main(["evaluate", str(SHIPPED), str(patient)]) == 1
     err = capsys.readouterr().err
-    assert "SPX501" in err and "exam.left_leg.strength" in err and "bad.yaml:3:15" in err
+    assert "SPX501" in err
+    assert "exam.left_leg.strength" in err
+    assert "bad.yaml:3:15" in err
 
 
 def test_missing_patient_file_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

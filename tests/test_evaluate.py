@@ -37,7 +37,8 @@ def test_cancer_with_weak_leg_walks_every_stage(pathway) -> None:  # type: ignor
         "suspicion": "high",
     }
     urgent = result.recommendation("contact-coordinator")
-    assert urgent is not None and urgent.urgency is Urgency.IMMEDIATE
+    assert urgent is not None
+    assert urgent.urgency is Urgency.IMMEDIATE
 
 
 def test_reasons_name_conditions_values_and_facts(pathway) -> None:  # type: ignore[no-untyped-def]
@@ -51,11 +52,17 @@ def test_reasons_name_conditions_values_and_facts(pathway) -> None:  # type: ign
     assert [v.text for v in decision.checks[0].values] == ['facts.suspicion = "high"']
     assert mri.reasons[-1].kind == "rationale"
     (fact,) = mri.facts
-    assert (fact.name, fact.value, fact.stage, fact.node) == ("suspicion", "high", "history", "high")
+    assert (fact.name, fact.value, fact.stage, fact.node) == (
+        "suspicion",
+        "high",
+        "history",
+        "high",
+    )
     assert fact.reasons[0].checks[0].condition == "history.cancer_history"
     assert [s.id for s in mri.sources] == ["guide"]
     text = mri.explain()
-    assert "history.cancer_history is true" in text and "Test guideline (2024)" in text
+    assert "history.cancer_history is true" in text
+    assert "Test guideline (2024)" in text
     assert "`facts.suspicion" in mri.explain("markdown")
 
 
@@ -97,7 +104,8 @@ def test_checklist_fires_every_item_that_holds_and_asks_for_unknown_ones(pathway
     assert "myeloma-screen" not in _ids(result)
     assert [n.field for n in result.needs] == ["labs.calcium_high"]
     fbc = result.recommendation("fbc")
-    assert fbc is not None and fbc.reasons[0].kind == "checklist"
+    assert fbc is not None
+    assert fbc.reasons[0].kind == "checklist"
     assert fbc.reasons[0].taken == "item 1"
 
 
@@ -108,7 +116,8 @@ def test_plain_dict_is_validated_strictly(pathway) -> None:  # type: ignore[no-u
     with pytest.raises(PatientError) as caught:
         pathway.evaluate({"history": {"age": "forty"}})
     (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.code == "SPX501" and diagnostic.path == ("history", "age")
+    assert diagnostic.code == "SPX501"
+    assert diagnostic.path == ("history", "age")
     with pytest.raises(PatientError):
         pathway.evaluate({"history": {"night_pain": "yes"}})
     with pytest.raises(PatientError) as unknown_key:
@@ -117,7 +126,9 @@ def test_plain_dict_is_validated_strictly(pathway) -> None:  # type: ignore[no-u
 
 
 def test_evaluation_is_pure_and_deterministic(pathway) -> None:  # type: ignore[no-untyped-def]
-    record = MiniRecord(history=History(age=58, cancers=[Cancer(site="x")]), exam=Exam(leg_strength=2))
+    record = MiniRecord(
+        history=History(age=58, cancers=[Cancer(site="x")]), exam=Exam(leg_strength=2)
+    )
     before = copy.deepcopy(record)
     first = pathway.evaluate(record).model_dump_json()
     assert pathway.evaluate(record).model_dump_json() == first

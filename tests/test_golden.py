@@ -14,6 +14,7 @@ import yaml
 
 import spinedx
 from spinedx import PathwayError, check_pathway, load_pathway
+from spinedx._codes import CODES
 
 CASES = Path(__file__).parent / "cases"
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
@@ -50,13 +51,13 @@ def test_invalid_case_raises_pathway_error_with_all_diagnostics(case: Path) -> N
     assert len(errors) == len(_expected(case))
     assert str(caught.value).startswith(f"{len(errors)} error")
     for diagnostic in errors:
-        assert diagnostic.message and diagnostic.name
-        assert diagnostic.span.line >= 1 and diagnostic.span.column >= 1
+        assert diagnostic.message
+        assert diagnostic.name
+        assert diagnostic.span.line >= 1
+        assert diagnostic.span.column >= 1
 
 
 def test_every_code_in_the_registry_is_exercised_or_documented() -> None:
-    from spinedx._codes import CODES
-
     used = {row[0] for case in INVALID for row in _expected(case)}
     assert used <= set(CODES)
     assert spinedx.__all__

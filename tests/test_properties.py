@@ -69,7 +69,9 @@ _trees = st.recursive(
 
 
 @given(tree=_trees)
-def test_loader_raises_only_pathway_error_on_yaml_shaped_trees(tmp_path_factory, tree: object) -> None:  # type: ignore[no-untyped-def]
+def test_loader_raises_only_pathway_error_on_yaml_shaped_trees(
+    tmp_path_factory, tree: object
+) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("t")
     _write_pathway(folder, yaml.safe_dump(tree))
     try:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from spinedx._conditions import Condition, check_value, compile_condition
-from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
+from spinedx._diagnostics import Diagnostic, PathPart, diagnostic
 from spinedx._document import (
     ChecklistDoc,
     ConcludeDoc,
@@ -35,8 +35,8 @@ from spinedx._steps import (
     Conclude,
     Decide,
     End,
-    RecSpec,
     Recommend,
+    RecSpec,
     Stage,
     Step,
     TermCode,

@@ -39,12 +39,12 @@ class CheckContext:
     manifest: ManifestDoc
     manifest_spans: Spans
     stages: tuple[Stage, ...]
-    graphs: Mapping[str, nx.DiGraph]
+    graphs: Mapping[str, nx.DiGraph[str]]
 
 
-def stage_graph(stage: Stage) -> nx.DiGraph:
+def stage_graph(stage: Stage) -> nx.DiGraph[str]:
     """The stage as a directed graph; edges to missing nodes are left out."""
-    graph = nx.DiGraph(stage=stage.id)
+    graph: nx.DiGraph[str] = nx.DiGraph(stage=stage.id)
     graph.add_node(END, kind="sink")
     for step_id, step in stage.steps.items():
         graph.add_node(step_id, kind=type(step).__name__.lower())
@@ -126,7 +126,8 @@ def no_path_to_end(ctx: CheckContext) -> Iterator[Diagnostic]:
             *(
                 n
                 for n, s in stage.steps.items()
-                if isinstance(s, End) or any(t != END and t not in stage.steps for t, _, _ in successors(s))
+                if isinstance(s, End)
+                or any(t != END and t not in stage.steps for t, _, _ in successors(s))
             ),
         ]
         finishing = _ancestors_of_many(graph, terminals)
@@ -295,7 +296,7 @@ def run_checks(ctx: CheckContext) -> list[Diagnostic]:
 # ----------------------------------------------------------------- helpers
 
 
-def _cyclic_components(graph: nx.DiGraph) -> list[set[str]]:
+def _cyclic_components(graph: nx.DiGraph[str]) -> list[set[str]]:
     return [
         component
         for component in nx.strongly_connected_components(graph)
@@ -313,15 +314,15 @@ def _within(span: Span, text: str, needle: str) -> Span:
     return span.shifted(offset + quote, len(needle))
 
 
-def _unknown_only(graph: nx.DiGraph, source: str, target: str) -> bool:
+def _unknown_only(graph: nx.DiGraph[str], source: str, target: str) -> bool:
     return bool(graph.edges[source, target]["label"] == "unknown")
 
 
-def _reachable(graph: nx.DiGraph, start: str) -> set[str]:
+def _reachable(graph: nx.DiGraph[str], start: str) -> set[str]:
     return {start, *nx.descendants(graph, start)}
 
 
-def _ancestors_of_many(graph: nx.DiGraph, targets: list[str]) -> set[str]:
+def _ancestors_of_many(graph: nx.DiGraph[str], targets: list[str]) -> set[str]:
     found = set(targets)
     frontier = list(targets)
     while frontier:
@@ -334,7 +335,7 @@ def _ancestors_of_many(graph: nx.DiGraph, targets: list[str]) -> set[str]:
 
 
 def _facts_set_before(
-    stage: Stage, graph: nx.DiGraph, carried: frozenset[str]
+    stage: Stage, graph: nx.DiGraph[str], carried: frozenset[str]
 ) -> dict[str, frozenset[str]]:
     """For each reachable node: the facts set on every path from the start to it."""
     reached = _reachable(graph, stage.start)
@@ -344,7 +345,9 @@ def _facts_set_before(
         # A walk that took an 'unknown:' edge lacks data; the facts it could not set
         # read as unknown later and the missing data is already reported, so only
         # the paths taken with the data known must set every fact they later read.
-        preds = [p for p in graph.predecessors(node) if p in after and not _unknown_only(graph, p, node)]
+        preds = [
+            p for p in graph.predecessors(node) if p in after and not _unknown_only(graph, p, node)
+        ]
         if node == stage.start:
             incoming = carried
         elif preds:

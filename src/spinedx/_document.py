@@ -277,7 +277,7 @@ def _node_kind(
             )
         )
         return None
-    kinds = [key for key in raw if key in NODE_KINDS]
+    kinds: list[str] = [key for key in raw if key in NODE_KINDS]
     if len(kinds) == 1:
         return kinds[0]
     found = "none of them" if not kinds else "several: " + ", ".join(kinds)
@@ -337,7 +337,9 @@ def _validate(
     try:
         return model.model_validate_json(json.dumps(data), strict=True), []
     except ValidationError as error:
-        found = [document_error(err, prefix, spans, model) for err in error.errors(include_url=False)]
+        found = [
+            document_error(err, prefix, spans, model) for err in error.errors(include_url=False)
+        ]
         return None, _without_typo_echoes(found)
 
 

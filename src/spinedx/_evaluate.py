@@ -194,7 +194,7 @@ class _Explainer:
             at = self.done.fact_visits[name]
             visit = self.done.visits[at]
             step = visit.stage.steps[visit.node]
-            assert isinstance(step, Conclude)  # noqa: S101  (fact_visits only holds conclusions)
+            assert isinstance(step, Conclude)
             self._facts[name] = FactValue(
                 name=name,
                 value=_scalar(self.done.facts[name]),
@@ -255,7 +255,7 @@ class _Explainer:
     def _item_reason(self, rec: RecSpec, at: int) -> Reason:
         visit = self.done.visits[at]
         step = visit.stage.steps[visit.node]
-        assert isinstance(step, Checklist)  # noqa: S101  (checked by the caller)
+        assert isinstance(step, Checklist)
         checks = self._checks_of(at)
         index = next(i for i, item in enumerate(step.items) if item.rec is rec)
         return Reason(
@@ -320,7 +320,17 @@ class _Explainer:
     def _describe(self, path: str) -> str | None:
         if path.startswith("facts."):
             return self.ctx.fact_descriptions.get(path.removeprefix("facts."))
-        return self.ctx.schema.describe(_INDEX.sub("[]", path))
+        dotted = _INDEX.sub("[]", path)
+        own = self.ctx.schema.describe(dotted)
+        parent, _, leaf = dotted.rpartition(".")
+        about = self.ctx.schema.describe(parent) if parent else None
+        if about and leaf in _DETAILS:
+            return f"{about} ({leaf}: {own})" if own else about
+        return own
+
+
+_DETAILS = frozenset({"value", "flag", "unit", "taken_on"})
+"""Parts of a measurement whose meaning is carried by the measurement's own field."""
 
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -383,7 +393,7 @@ def _outcome(visit: Visit) -> str:
             return "unknown" if step.unknown is not None else "stopped: data missing"
         if visit.outcome == OTHERWISE:
             return "otherwise"
-        assert isinstance(visit.outcome, int)  # noqa: S101  (a decision records an index)
+        assert isinstance(visit.outcome, int)
         return f"branch {visit.outcome + 1}"
     if isinstance(step, Checklist) and isinstance(visit.outcome, tuple):
         fired = [str(i + 1) for i, r in enumerate(visit.outcome) if r]

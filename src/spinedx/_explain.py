@@ -5,7 +5,7 @@ from __future__ import annotations
 from spinedx._results import Check, Evaluation, FactValue, Format, Reason, Recommendation
 
 
-def explain_recommendation(rec: Recommendation, format: Format = "text") -> str:  # noqa: A002
+def explain_recommendation(rec: Recommendation, format: Format = "text") -> str:
     """Why one recommendation: decisions and values, facts relied on, rationale, sources."""
     md = format == "markdown"
     lines: list[str] = []
@@ -27,7 +27,7 @@ def explain_recommendation(rec: Recommendation, format: Format = "text") -> str:
     return "\n".join(lines)
 
 
-def explain_evaluation(result: Evaluation, format: Format = "text") -> str:  # noqa: A002
+def explain_evaluation(result: Evaluation, format: Format = "text") -> str:
     """The whole result: recommendations by urgency, missing data, and how stages ended."""
     md = format == "markdown"
     p = result.pathway

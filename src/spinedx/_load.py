@@ -242,5 +242,5 @@ def _patient_model(model: type[BaseModel] | None) -> type[BaseModel]:
     if model is not None:
         return model
     found = record_model("spinedx.patient")
-    assert found is not None  # noqa: S101  (registered on first use)
+    assert found is not None
     return found

@@ -164,7 +164,7 @@ def _step(annotation: object, part: PathPart) -> object | None:
     if inner is not None and isinstance(part, str):
         field = inner.model_fields.get(part)
         return field.annotation if field is not None else None
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    args: list[object] = [a for a in typing.get_args(annotation) if a is not type(None)]
     if isinstance(part, int) and args:
         return args[0]
     if isinstance(part, str) and len(args) == 2:  # dict[str, Model]

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from spinedx._diagnostics import Diagnostic
 from spinedx._document import ManifestDoc
-from spinedx._records import validate_record
 from spinedx._evaluate import ExplainContext, explain_walk, walk
+from spinedx._records import validate_record
 from spinedx._results import Evaluation, PathwayRef
 from spinedx._schema import RecordSchema
 from spinedx._steps import Stage
@@ -43,7 +43,7 @@ class Pathway:
         *,
         manifest: ManifestDoc,
         stages: tuple[Stage, ...],
-        graphs: Mapping[str, nx.DiGraph],
+        graphs: Mapping[str, nx.DiGraph[str]],
         record_model: type[BaseModel],
         record_name: str,
         schema: RecordSchema,
@@ -53,7 +53,7 @@ class Pathway:
     ) -> None:
         self.manifest = manifest
         self.stages = stages
-        self.graphs: Mapping[str, nx.DiGraph] = MappingProxyType(dict(graphs))
+        self.graphs: Mapping[str, nx.DiGraph[str]] = MappingProxyType(dict(graphs))
         self.record_model = record_model
         self.record_name = record_name
         self.schema = schema

@@ -96,7 +96,7 @@ class Recommendation(_Result):
     sources: list[SourceRef]
     codes: list[TermCodeRef]
 
-    def explain(self, format: Format = "text") -> str:  # noqa: A002  (the documented name)
+    def explain(self, format: Format = "text") -> str:
         """Why this recommendation: decisions, values read, facts relied on, sources."""
         from spinedx._explain import explain_recommendation  # noqa: PLC0415
 
@@ -160,7 +160,7 @@ class Evaluation(_Result):
         """The first recommendation with this id, if it was reached."""
         return next((r for r in self.recommendations if r.id == rec_id), None)
 
-    def explain(self, format: Format = "text") -> str:  # noqa: A002  (the documented name)
+    def explain(self, format: Format = "text") -> str:
         """The whole result for people: recommendations with reasons, then missing data."""
         from spinedx._explain import explain_evaluation  # noqa: PLC0415
 
