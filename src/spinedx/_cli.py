@@ -1,4 +1,4 @@
-"""The command line: ``spinedx validate`` and ``spinedx evaluate``.
+"""The command line: one sub-command per module, registered in ``COMMAND_MODULES``.
 
 Bad input never produces a Python traceback: every problem is printed as a
 located diagnostic and the exit status is 1. Exit status 2 is a usage error.
@@ -7,25 +7,18 @@ located diagnostic and the exit status is 1. Exit status 2 is a usage error.
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
 from collections.abc import Sequence
-from typing import TextIO
 
-from spinedx._diagnostics import render_all
-from spinedx._errors import PathwayError, PatientError
-from spinedx._load import check_pathway, load_pathway, load_patient
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
+COMMAND_MODULES: tuple[str, ...] = ("spinedx._cmd_check",)
+"""Each module has ``register(commands)``; its handlers take (args, out, err) -> int."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    handler = args.handler
-    return int(handler(args, sys.stdout, sys.stderr))
+    args = _parser().parse_args(argv)
+    return int(args.handler(args, sys.stdout, sys.stderr))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,45 +27,6 @@ def _parser() -> argparse.ArgumentParser:
         description="Check and run declarative diagnostic pathways for suspected spinal tumours.",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-
-    validate = commands.add_parser("validate", help="check a pathway and print every problem")
-    validate.add_argument("pathway", help="the pathway folder (or its pathway.yaml)")
-    validate.add_argument("--format", choices=["text", "json"], default="text")
-    validate.add_argument(
-        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
-    )
-    validate.set_defaults(handler=_validate)
-
-    evaluate = commands.add_parser("evaluate", help="evaluate a patient file against a pathway")
-    evaluate.add_argument("pathway", help="the pathway folder (or its pathway.yaml)")
-    evaluate.add_argument("patient", help="a patient record in YAML (or JSON)")
-    evaluate.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    evaluate.set_defaults(handler=_evaluate)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
     return parser
-
-
-def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    diagnostics = check_pathway(args.pathway)
-    failing = [d for d in diagnostics if d.is_error or args.strict]
-    if args.format == "json":
-        out.write(json.dumps([d.model_dump(mode="json") for d in diagnostics], indent=2) + "\n")
-    elif diagnostics:
-        err.write(render_all(diagnostics) + "\n")
-    if not failing and args.format == "text":
-        out.write(f"{args.pathway}: ok\n")
-    return EXIT_PROBLEMS if failing else EXIT_OK
-
-
-def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        pathway = load_pathway(args.pathway)
-        patient = load_patient(args.patient, pathway.record_model)
-        result = pathway.evaluate(patient)
-    except (PathwayError, PatientError) as error:
-        err.write(error.render() + "\n")
-        return EXIT_PROBLEMS
-    if args.format == "json":
-        out.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        out.write(result.explain(args.format) + "\n")
-    return EXIT_OK

@@ -1,0 +1,58 @@
+"""``spinedx validate`` and ``spinedx evaluate``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TextIO
+
+from spinedx._diagnostics import render_all
+from spinedx._errors import PathwayError, PatientError
+from spinedx._load import check_pathway, load_pathway, load_patient
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the commands of this module to the command line."""
+    validate = commands.add_parser("validate", help="check a pathway and print every problem")
+    validate.add_argument("pathway", help="the pathway folder (or its pathway.yaml)")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
+    )
+    validate.set_defaults(handler=_validate)
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a patient file against a pathway")
+    evaluate.add_argument("pathway", help="the pathway folder (or its pathway.yaml)")
+    evaluate.add_argument("patient", help="a patient record in YAML (or JSON)")
+    evaluate.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    evaluate.set_defaults(handler=_evaluate)
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    diagnostics = check_pathway(args.pathway)
+    failing = [d for d in diagnostics if d.is_error or args.strict]
+    if args.format == "json":
+        out.write(json.dumps([d.model_dump(mode="json") for d in diagnostics], indent=2) + "\n")
+    elif diagnostics:
+        err.write(render_all(diagnostics) + "\n")
+    if not failing and args.format == "text":
+        out.write(f"{args.pathway}: ok\n")
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        pathway = load_pathway(args.pathway)
+        patient = load_patient(args.patient, pathway.record_model)
+        result = pathway.evaluate(patient)
+    except (PathwayError, PatientError) as error:
+        err.write(error.render() + "\n")
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        out.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        out.write(result.explain(args.format) + "\n")
+    return EXIT_OK
