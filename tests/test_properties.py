@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def _write_pathway(folder: Path, stage_text: str) -> None:
 
 
 def _lines(text: str) -> int:
-    return text.count("\n") + 1
+    """Lines as YAML counts them: CR LF, CR, LF, NEL, LS and PS all break a line."""
+    return len(re.split("\r\n|[\r\n\x85\u2028\u2029]", text))
 
 
 @given(text=st.text(max_size=300))
