@@ -116,6 +116,10 @@ def document_error(
         close = difflib.get_close_matches(str(loc[-1]), sorted(allowed), n=1, cutoff=0.6)
         if close:
             hint = f"did you mean '{close[0]}'?"
+        elif " " in str(loc[-1]):
+            hint = (
+                "a comma inside {…} starts a new key: put a value that holds a comma in quotes"
+            )
         elif allowed:
             hint = "allowed keys here: " + ", ".join(sorted(allowed))
     elif kind in _EXPECTED:

@@ -1,0 +1,1 @@
+"""spinedx benchmarks: run ``python -m bench`` (or ``make bench``); see docs/performance.md."""
