@@ -30,7 +30,7 @@ def test_validate_broken_pathway_prints_every_problem_and_exits_1(
     err = capsys.readouterr().err
     for code in ("SPX305", "SPX302", "SPX403", "SPX307"):
         assert code in err
-    assert "history.yaml:9:23: error: SPX403" in err
+    assert "history.yaml:9:23: SPX403" in err
     assert "help: did you mean 'history.age'?" in err
     assert "^^^^" in err
     assert err.rstrip().endswith("4 errors, 0 warnings")

@@ -8,6 +8,7 @@ collects every diagnostic before it fails, like a compiler.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated
@@ -119,7 +120,8 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> 
     ``sources`` maps file names to their text; when a file is not in it, the
     renderer reads it from disk if it can and otherwise leaves out the excerpt.
     """
-    lines = [f"{diagnostic.span}: {diagnostic.severity}: {diagnostic.code} {diagnostic.message}"]
+    marker = "" if diagnostic.is_error else "warning: "
+    lines = [f"{diagnostic.span}: {diagnostic.code} {marker}{diagnostic.message}"]
     source_line = _source_line(diagnostic.span, sources)
     if source_line is not None:
         gutter = f"{diagnostic.span.line} | "
@@ -150,6 +152,8 @@ def _plural(count: int, word: str) -> str:
 
 
 _MAX_EXCERPT = 400
+# Where YAML (PyYAML and libyaml) breaks lines, so that excerpts match the line numbers.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
@@ -159,7 +163,7 @@ def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
             text = Path(span.file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # YAML's line breaks
+    lines = _LINE_BREAK.split(text)
     if not 1 <= span.line <= len(lines):
         return None
     line = lines[span.line - 1].replace("\t", " ")
