@@ -96,7 +96,8 @@ def test_error_section_has_its_parts_and_an_example_of_its_own_code(code: str) -
     assert f"**Severity:** {severity}\n" in section
     for part in ("**What it means.**", "**Why it matters.**", "**Example.**", "**Fix.**"):
         assert part in section, f"{code} lacks {part}"
-    printed = re.compile(rf"^\S+:\d+:\d+: {severity}: {code} \S", re.MULTILINE)
+    marker = "warning: " if severity == "warning" else ""
+    printed = re.compile(rf"^\S+:\d+:\d+: {code} {marker}\S", re.MULTILINE)
     examples = [body for info, body in _FENCE.findall(section) if info == "text"]
     assert any(printed.search(body) for body in examples), f"{code} shows no diagnostic"
 
