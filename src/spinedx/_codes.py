@@ -2,7 +2,7 @@
 
 Every problem spinedx can report has one stable code here. The ranges follow
 the layers: 1xx YAML text, 2xx document shape, 3xx graph, 4xx conditions and
-types, 5xx patient records and evaluation. ``docs/errors.md`` has one section
+types, 5xx patient records and evaluation, 6xx scenarios. ``docs/errors.md`` has one section
 per code and a test fails when the two disagree, so a code is never renamed or
 reused: retire it instead.
 """
@@ -101,6 +101,39 @@ _ENTRIES: tuple[tuple[str, str, Severity, str], ...] = (
     ("SPX411", "fact-value-mismatch", "error", "A concluded value does not fit the fact's type."),
     # 5xx: patient records and evaluation
     ("SPX501", "invalid-patient", "error", "A patient record does not fit the record model."),
+    # 6xx: scenarios (example patients with expected results)
+    (
+        "SPX601",
+        "invalid-scenario-patient",
+        "error",
+        "A scenario's patient does not fit the pathway's record model.",
+    ),
+    (
+        "SPX602",
+        "unknown-recommendation",
+        "error",
+        "A scenario names a recommendation the pathway never gives.",
+    ),
+    (
+        "SPX603",
+        "invalid-expected-fact",
+        "error",
+        "A scenario expects a fact the pathway lacks, or a value the fact cannot hold.",
+    ),
+    (
+        "SPX604",
+        "unknown-needs-field",
+        "error",
+        "A scenario expects a needed field that is not a record field or a declared fact.",
+    ),
+    ("SPX605", "duplicate-scenario-name", "error", "Two scenarios have the same name."),
+    (
+        "SPX606",
+        "conflicting-expectation",
+        "error",
+        "A recommendation is both required and forbidden.",
+    ),
+    ("SPX607", "no-scenarios", "error", "The scenarios folder is missing or holds no scenario."),
 )
 
 CODES: dict[str, CodeInfo] = {

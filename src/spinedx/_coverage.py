@@ -1,0 +1,188 @@
+"""Coverage: which nodes and branches of a pathway no scenario reaches.
+
+A scenario suite only guards the parts of a pathway it walks through. This
+module counts, from the walks themselves (never from text), which nodes were
+visited and which way each node went out:
+
+- each branch of a decision, ``otherwise``, and the ``unknown:`` target when
+  the decision has one (a decision that stops its stage takes no branch);
+- each item of a checklist that fired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from spinedx._diagnostics import Span
+from spinedx._evaluate import OTHERWISE, Visit, Walk
+from spinedx._steps import Checklist, Decide, Stage, Step
+
+PointKind = Literal["node", "branch", "otherwise", "unknown", "item"]
+_Key = tuple[str, str, PointKind, int | None]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CoveragePoint(_Result):
+    """A node, or one way out of it, and the scenarios that reach it.
+
+    ``index`` is the 1-based branch or item number, None for the other kinds.
+    """
+
+    stage: str
+    node: str
+    kind: PointKind
+    index: int | None = None
+    label: str
+    span: Span
+    scenarios: list[str]
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
+    @property
+    def covered(self) -> bool:
+        """Whether some scenario reaches it."""
+        return bool(self.scenarios)
+
+    def describe(self) -> str:
+        """``node 'x' branch 'otherwise' never taken`` (or what it is, when covered)."""
+        if self.covered:
+            return f"{self.label} covered by {len(self.scenarios)} scenario(s)"
+        verb = {"node": "reached", "item": "fired"}.get(self.kind, "taken")
+        return f"{self.label} never {verb}"
+
+
+class StageCoverage(_Result):
+    """Counts for one stage."""
+
+    stage: str
+    file: str
+    nodes: int
+    nodes_covered: int
+    branches: int
+    branches_covered: int
+
+
+class Coverage(_Result):
+    """Node and branch coverage of a pathway by a set of walks."""
+
+    stages: list[StageCoverage]
+    points: list[CoveragePoint]
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
+    @property
+    def full(self) -> bool:
+        """Whether every node and every branch is reached."""
+        return all(point.covered for point in self.points)
+
+    @property
+    def uncovered(self) -> list[CoveragePoint]:
+        """Every node and branch no scenario reaches, in stage and file order."""
+        return [point for point in self.points if not point.covered]
+
+    def totals(self) -> tuple[int, int, int, int]:
+        """(nodes covered, nodes, branches covered, branches) over all stages."""
+        return (
+            sum(s.nodes_covered for s in self.stages),
+            sum(s.nodes for s in self.stages),
+            sum(s.branches_covered for s in self.stages),
+            sum(s.branches for s in self.stages),
+        )
+
+
+def measure_coverage(stages: Sequence[Stage], walks: Iterable[tuple[str, Walk]]) -> Coverage:
+    """The coverage of ``stages`` by named walks (one per scenario).
+
+    Example:
+        >>> from spinedx import load_pathway, load_patient
+        >>> from spinedx._evaluate import walk
+        >>> pathway = load_pathway("pathways/spinal_tumor")
+        >>> patient = load_patient("examples/patients/no-red-flags.yaml")
+        >>> coverage = measure_coverage(pathway.stages, [("a", walk(pathway.stages, patient))])
+        >>> 0 < coverage.totals()[0] < coverage.totals()[1]
+        True
+    """
+    hits: dict[_Key, list[str]] = {}
+    for name, done in walks:
+        for visit in done.visits:
+            for kind, index in _taken(visit):
+                names = hits.setdefault((visit.stage.id, visit.node, kind, index), [])
+                if name not in names:
+                    names.append(name)
+    points: list[CoveragePoint] = []
+    counts: list[StageCoverage] = []
+    for stage in stages:
+        own = [
+            CoveragePoint(
+                stage=stage.id,
+                node=node,
+                kind=kind,
+                index=None if index is None else index + 1,
+                label=_label(node, step, kind, index),
+                span=span,
+                scenarios=hits.get((stage.id, node, kind, index), []),
+            )
+            for node, step in stage.steps.items()
+            for kind, index, span in _points(step)
+        ]
+        nodes = [p for p in own if p.kind == "node"]
+        branches = [p for p in own if p.kind != "node"]
+        counts.append(
+            StageCoverage(
+                stage=stage.id,
+                file=stage.file,
+                nodes=len(nodes),
+                nodes_covered=sum(p.covered for p in nodes),
+                branches=len(branches),
+                branches_covered=sum(p.covered for p in branches),
+            )
+        )
+        points += own
+    return Coverage(stages=counts, points=points)
+
+
+def _taken(visit: Visit) -> Iterator[tuple[PointKind, int | None]]:
+    """The node itself, and the way the walk left it."""
+    yield "node", None
+    step = visit.stage.steps[visit.node]
+    if isinstance(step, Decide):
+        if visit.unknown_at is not None:
+            if step.unknown is not None:
+                yield "unknown", None
+        elif visit.outcome == OTHERWISE:
+            yield "otherwise", None
+        elif isinstance(visit.outcome, int):
+            yield "branch", visit.outcome
+    elif isinstance(step, Checklist) and isinstance(visit.outcome, tuple):
+        for index, fired in enumerate(visit.outcome):
+            if fired:
+                yield "item", index
+
+
+def _points(step: Step) -> Iterator[tuple[PointKind, int | None, Span]]:
+    """Every coverage point of one step, with where it is written."""
+    yield "node", None, step.span
+    if isinstance(step, Decide):
+        for index, branch in enumerate(step.branches):
+            yield "branch", index, branch.span
+        if step.otherwise is not None:
+            yield "otherwise", None, step.otherwise_span or step.span
+        if step.unknown is not None:
+            yield "unknown", None, step.unknown_span or step.span
+    elif isinstance(step, Checklist):
+        for index, item in enumerate(step.items):
+            yield "item", index, item.span
+
+
+def _label(node: str, step: Step, kind: PointKind, index: int | None) -> str:
+    if kind == "node":
+        return f"node '{node}'"
+    if kind == "branch" and index is not None:
+        return f"node '{node}' branch {index + 1}"
+    if kind == "item" and index is not None and isinstance(step, Checklist):
+        return f"node '{node}' item {index + 1} '{step.items[index].rec.id}'"
+    return f"node '{node}' branch '{kind}'"
