@@ -1,0 +1,323 @@
+"""A pathway as a diagram: nodes, edges and stages, independent of any drawing format.
+
+``build_diagram`` reads the compiled stages (for the question, action and
+condition texts) and the frozen stage graphs (for which edges exist), and,
+given an :class:`Evaluation`, marks the nodes one patient visited, the edges
+the walk actually took and the recommendations it reached. The emitters in
+``_render`` turn the result into Mermaid or Graphviz DOT; they only escape and
+lay out text, they never decide what a node means.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from spinedx._document import END
+from spinedx._pathway import Pathway
+from spinedx._results import Evaluation
+from spinedx._steps import Checklist, Conclude, Decide, End, Recommend, Stage, Step, successors
+from spinedx._urgency import Urgency
+
+NodeKind = Literal["decision", "recommendation", "conclusion", "checklist", "end", "sink"]
+EdgeKind = Literal["branch", "otherwise", "unknown", "then", "next-stage"]
+
+EDGE_MAX = 52
+"""Edge labels (conditions) longer than this are abbreviated with '…'; the full
+text stays in the DOT tooltip."""
+ACTION_MAX = 160
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramNode:
+    """One drawn node. ``key`` is unique in the whole diagram (``n0``, ``n1``...).
+
+    ``lines`` are logical lines (a question, an urgency and an action, one line
+    per checklist item); each format wraps them its own way.
+    """
+
+    key: str
+    stage: str
+    node: str
+    kind: NodeKind
+    lines: tuple[str, ...]
+    tooltip: str
+    urgency: Urgency | None = None
+    visited: bool = False
+    reached: bool = False
+    stopped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramEdge:
+    """One drawn edge between two node keys."""
+
+    source: str
+    target: str
+    kind: EdgeKind
+    lines: tuple[str, ...]
+    tooltip: str
+    taken: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramStage:
+    """One stage: its nodes in file order, its edges, and where it starts and ends.
+
+    ``file`` is the stage file's name, without its folder.
+    """
+
+    id: str
+    number: int
+    title: str
+    file: str
+    nodes: tuple[DiagramNode, ...]
+    edges: tuple[DiagramEdge, ...]
+    start: str
+    exit: str
+
+    @property
+    def heading(self) -> str:
+        """'2. Physical examination'."""
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagram:
+    """The whole pathway, stages in manifest order, chained by ``next-stage`` edges."""
+
+    id: str
+    version: str
+    title: str
+    digest: str
+    stages: tuple[DiagramStage, ...]
+    chain: tuple[DiagramEdge, ...]
+    evaluation: Evaluation | None = None
+
+    @property
+    def highlighted(self) -> bool:
+        """Whether a patient's path is marked."""
+        return self.evaluation is not None
+
+
+def build_diagram(pathway: Pathway, evaluation: Evaluation | None = None) -> Diagram:
+    """The diagram of a pathway, with one patient's walk marked when ``evaluation`` is given."""
+    walk = _Marks.of(evaluation)
+    keys = _Keys()
+    stages: list[DiagramStage] = []
+    for number, stage in enumerate(pathway.stages, 1):
+        stages.append(_stage(pathway, stage, number, keys, walk))
+    chain = tuple(
+        DiagramEdge(
+            source=before.exit,
+            target=after.start,
+            kind="next-stage",
+            lines=("next stage",),
+            tooltip=f"after {before.id}: {after.id}",
+            taken=walk.visited_stage(after.id),
+        )
+        for before, after in itertools.pairwise(stages)
+    )
+    return Diagram(
+        id=pathway.id,
+        version=pathway.version,
+        title=pathway.title,
+        digest=pathway.digest,
+        stages=tuple(stages),
+        chain=chain,
+        evaluation=evaluation,
+    )
+
+
+def abbreviate(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word with '…' where too long.
+
+    Example:
+        >>> abbreviate("history.age >= 50 and (history.night_pain or history.weight_loss)", 30)
+        'history.age >= 50 and …'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 3 else cut).rstrip() + " …"
+
+
+# ----------------------------------------------------------------- helpers
+
+
+class _Keys:
+    """Diagram keys by (stage, node): drawing formats reserve words such as 'end'."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, str], str] = {}
+
+    def __call__(self, stage: str, node: str) -> str:
+        return self._keys.setdefault((stage, node), f"n{len(self._keys)}")
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """What one evaluation did, by (stage, node)."""
+
+    visited: frozenset[tuple[str, str]]
+    taken: frozenset[tuple[str, str, str]]
+    reached: frozenset[tuple[str, str, str]]
+    stopped: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, evaluation: Evaluation | None) -> _Marks:
+        if evaluation is None:
+            return cls(frozenset(), frozenset(), frozenset(), frozenset())
+        visited = {(step.stage, step.node) for step in evaluation.trace}
+        # An outcome names the edge it took exactly as the stage graph labels it:
+        # 'branch 2', 'otherwise', 'unknown'; every other visited step goes on by 'then'.
+        taken = {(step.stage, step.node, step.outcome) for step in evaluation.trace}
+        taken |= {(step.stage, step.node, "then") for step in evaluation.trace}
+        stopped = {(s.id, s.stopped_at) for s in evaluation.stages if s.stopped_at is not None}
+        reached = {(rec.stage, rec.node, rec.id) for rec in evaluation.recommendations}
+        return cls(frozenset(visited), frozenset(taken), frozenset(reached), frozenset(stopped))
+
+    def visited_stage(self, stage: str) -> bool:
+        return any(s == stage for s, _ in self.visited)
+
+
+def _stage(pathway: Pathway, stage: Stage, number: int, keys: _Keys, marks: _Marks) -> DiagramStage:
+    graph = pathway.graphs[stage.id]
+    nodes = [_node(stage, step_id, step, keys, marks) for step_id, step in stage.steps.items()]
+    edges: list[DiagramEdge] = []
+    for step_id, step in stage.steps.items():
+        for target, label, _ in successors(step):
+            if not graph.has_edge(step_id, target):
+                continue  # a loaded pathway has every edge; this guards a hand-built one
+            edges.append(
+                _edge(stage, step_id, step, target=target, label=label, keys=keys, marks=marks)
+            )
+    end_key = keys(stage.id, END)
+    if any(edge.target == end_key for edge in edges):
+        into_end = any(edge.taken for edge in edges if edge.target == end_key)
+        nodes.append(
+            DiagramNode(
+                key=end_key,
+                stage=stage.id,
+                node=END,
+                kind="sink",
+                lines=("end",),
+                tooltip=f"end of stage {stage.id}",
+                visited=into_end,
+            )
+        )
+    terminals = [n for n in nodes if n.kind in ("sink", "end")]
+    entry = next((e for e in pathway.manifest.stages if e.id == stage.id), None)
+    title = (
+        stage.title or (entry.title if entry else None) or stage.id.replace("_", " ").capitalize()
+    )
+    return DiagramStage(
+        id=stage.id,
+        number=number,
+        title=title,
+        file=Path(stage.file).name,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        start=keys(stage.id, stage.start),
+        exit=(terminals[-1] if terminals else nodes[-1]).key,
+    )
+
+
+def _node(stage: Stage, step_id: str, step: Step, keys: _Keys, marks: _Marks) -> DiagramNode:
+    key = keys(stage.id, step_id)
+    visited = (stage.id, step_id) in marks.visited
+    stopped = (stage.id, step_id) in marks.stopped
+    match step:
+        case Decide():
+            lines: tuple[str, ...] = (step.question,)
+            if stopped:
+                lines = (*lines, "⚠ stopped: data missing")
+            return DiagramNode(
+                key,
+                stage.id,
+                step_id,
+                "decision",
+                lines,
+                step.question,
+                visited=visited,
+                stopped=stopped,
+            )
+        case Recommend():
+            reached = (stage.id, step_id, step.rec.id) in marks.reached
+            lines = (f"[{step.rec.urgency.label}]", abbreviate(step.rec.action, ACTION_MAX))
+            if reached:
+                lines = (*lines, "✓ reached")
+            return DiagramNode(
+                key,
+                stage.id,
+                step_id,
+                "recommendation",
+                lines,
+                f"{step.rec.id}: {step.rec.action}",
+                urgency=step.rec.urgency,
+                visited=visited,
+                reached=reached,
+            )
+        case Conclude():
+            value = str(step.value).lower() if isinstance(step.value, bool) else str(step.value)
+            lines = (f"{step.fact} = {value}",)
+            return DiagramNode(
+                key, stage.id, step_id, "conclusion", lines, step.because, visited=visited
+            )
+        case Checklist():
+            return _checklist(stage, step_id, step, key=key, visited=visited, marks=marks)
+        case End():
+            lines = (step.note,) if step.note else ("end",)
+            return DiagramNode(
+                key, stage.id, step_id, "end", lines, step.note or "end", visited=visited
+            )
+
+
+def _checklist(
+    stage: Stage, step_id: str, step: Checklist, *, key: str, visited: bool, marks: _Marks
+) -> DiagramNode:
+    lines = [step.title]
+    fired = 0
+    for item in step.items:
+        hit = (stage.id, step_id, item.rec.id) in marks.reached
+        fired += hit
+        mark = "✓" if hit else "•"
+        lines.append(f"{mark} {abbreviate(item.rec.action, 44)} [{item.rec.urgency.label}]")
+        lines.append(f"   if {abbreviate(item.condition.text, 44)}")
+    tooltip = "; ".join(f"{item.rec.id} if {item.condition.text}" for item in step.items)
+    return DiagramNode(
+        key,
+        stage.id,
+        step_id,
+        "checklist",
+        tuple(lines),
+        tooltip,
+        visited=visited,
+        reached=fired > 0,
+    )
+
+
+def _edge(
+    stage: Stage, step_id: str, step: Step, *, target: str, label: str, keys: _Keys, marks: _Marks
+) -> DiagramEdge:
+    kind: EdgeKind
+    if label.startswith("branch ") and isinstance(step, Decide):
+        condition = step.branches[int(label.removeprefix("branch ")) - 1].condition.text
+        kind, lines, tooltip = "branch", (abbreviate(condition, EDGE_MAX),), condition
+    elif label in ("otherwise", "unknown"):
+        kind = "otherwise" if label == "otherwise" else "unknown"
+        lines, tooltip = (label,), label
+    else:
+        kind, lines, tooltip = "then", ("then",), "then"
+    return DiagramEdge(
+        source=keys(stage.id, step_id),
+        target=keys(stage.id, target),
+        kind=kind,
+        lines=lines,
+        tooltip=tooltip,
+        taken=(stage.id, step_id, label) in marks.taken,
+    )

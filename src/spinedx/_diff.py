@@ -1,0 +1,291 @@
+"""Two versions of a pathway side by side: what changed in the files, and for which patients.
+
+A guideline committee approving a change needs two answers. *What did the
+authors change?* — stages, nodes, branches, conditions, targets, actions,
+urgencies, sources, facts — is :func:`structural_changes`, which compares the
+compiled stages node by node. *What does it change for patients?* is
+:func:`diff_pathways` with scenario patients: each patient is evaluated by
+both versions, and every recommendation that appears, disappears, changes
+urgency or changes wording is listed with the reasons on each side (the
+decisions taken, with the conditions as written and the values they read).
+The file changes are computed in ``_diff_structure``; the reports for people
+are in ``_diff_report``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from spinedx._diff_structure import Change, structural_changes
+from spinedx._errors import PatientError
+from spinedx._pathway import Pathway
+from spinedx._results import Check, Evaluation, PathwayRef, Recommendation
+from spinedx._steps import Checklist, Decide
+from spinedx._urgency import Urgency
+from spinedx._yaml import read_yaml, to_plain
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+RecChangeKind = Literal["appears", "disappears", "sooner", "later", "reworded"]
+
+
+class Decision(_Model):
+    """One decision (or checklist) on the walk, as it was taken, with its conditions."""
+
+    stage: str
+    node: str
+    question: str
+    taken: str
+    checks: list[Check]
+
+
+class Side(_Model):
+    """One version's answer for one recommendation: reached or not, and why."""
+
+    reached: bool
+    urgency: Urgency | None = None
+    action: str | None = None
+    decisions: list[Decision]
+    note: str | None = None
+
+
+class RecChange(_Model):
+    """One recommendation that one scenario patient gets differently."""
+
+    id: str
+    change: RecChangeKind
+    stage: str
+    old: Side
+    new: Side
+
+
+class ScenarioDiff(_Model):
+    """How one scenario patient fares under each version."""
+
+    file: str
+    name: str
+    changes: list[RecChange]
+    unchanged: list[str]
+    needs_added: list[str]
+    needs_removed: list[str]
+    visited: list[str] = Field(
+        default_factory=list,
+        description="'stage/node' of every node either version's walk visited for this patient.",
+    )
+    problem: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the patient gets any different recommendation or data request."""
+        return bool(self.changes or self.needs_added or self.needs_removed or self.problem)
+
+
+class PathwayDiff(_Model):
+    """The whole review: both versions, the file changes, and every scenario patient."""
+
+    old: PathwayRef
+    new: PathwayRef
+    structural: list[Change]
+    scenarios: list[ScenarioDiff]
+    scenario_folder: str | None = None
+
+
+def diff_pathways(
+    old: Pathway, new: Pathway, scenarios: Sequence[str | os.PathLike[str]] = ()
+) -> PathwayDiff:
+    """Compare two versions of a pathway, in structure and for each scenario patient.
+
+    Args:
+        old: The version in use.
+        new: The proposed version.
+        scenarios: Scenario files (YAML with a ``patient:`` block) or plain
+            patient files; each is evaluated by both versions.
+
+    Example:
+        >>> from spinedx import load_pathway
+        >>> same = load_pathway("pathways/spinal_tumor")
+        >>> diff_pathways(same, same).structural
+        []
+    """
+    compared = [diff_scenario(old, new, file) for file in scenarios]
+    structural = list(structural_changes(old, new))
+    if compared:
+        structural = [_count_patients(change, compared) for change in structural]
+    return PathwayDiff(old=_ref(old), new=_ref(new), structural=structural, scenarios=compared)
+
+
+def _count_patients(change: Change, compared: Sequence[ScenarioDiff]) -> Change:
+    """A node change with the number of scenario patients whose walk passes the node."""
+    if change.stage is None or change.node is None:
+        return change
+    where = f"{change.stage}/{change.node}"
+    count = sum(1 for scenario in compared if where in scenario.visited)
+    return change.model_copy(update={"patients": count})
+
+
+def scenario_files_in(folder: str | os.PathLike[str]) -> list[Path]:
+    """The YAML files directly inside ``folder``, sorted by name."""
+    root = Path(folder)
+    return sorted(p for p in root.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+
+
+# --------------------------------------------------------------- behaviour
+
+
+def diff_scenario(old: Pathway, new: Pathway, file: str | os.PathLike[str]) -> ScenarioDiff:
+    """Evaluate one scenario patient with both versions and list what differs."""
+    name, data, problem = _read_patient(file)
+    results: list[Evaluation] = []
+    if problem is None:
+        for label, pathway in (("old", old), ("new", new)):
+            try:
+                results.append(pathway.evaluate(pathway.validate(data)))
+            except PatientError as error:
+                problem = f"the patient does not fit the {label} version's record: {error}"
+                break
+    if problem is not None or len(results) != 2:
+        return ScenarioDiff(
+            file=str(file),
+            name=name,
+            changes=[],
+            unchanged=[],
+            needs_added=[],
+            needs_removed=[],
+            problem=problem,
+        )
+    before, after = results
+    changes, unchanged = _rec_changes(old, new, before, after)
+    old_needs = [n.field for n in before.needs]
+    new_needs = [n.field for n in after.needs]
+    return ScenarioDiff(
+        file=str(file),
+        name=name,
+        changes=changes,
+        unchanged=unchanged,
+        needs_added=[f for f in new_needs if f not in old_needs],
+        needs_removed=[f for f in old_needs if f not in new_needs],
+        visited=sorted({f"{s.stage}/{s.node}" for s in [*before.trace, *after.trace]}),
+    )
+
+
+def _read_patient(
+    file: str | os.PathLike[str],
+) -> tuple[str, dict[str, object], str | None]:
+    """The scenario's name, its ``patient:`` block (or the whole file), and any problem."""
+    tree, problems, _ = read_yaml(file)
+    stem = Path(file).stem
+    errors = [d for d in problems if d.is_error]
+    if tree is None or errors:
+        first = errors[0] if errors else None
+        return stem, {}, f"cannot be read: {first}" if first else "cannot be read"
+    data = to_plain(tree)
+    if not isinstance(data, dict):
+        return stem, {}, "holds no mapping with a patient"
+    name = data.get("name")
+    label = " ".join(name.split()) if isinstance(name, str) and name.strip() else stem
+    patient = data.get("patient", data)
+    if not isinstance(patient, dict):
+        return label, {}, "its 'patient:' is not a mapping of fields"
+    return label, patient, None
+
+
+def _rec_changes(
+    old: Pathway, new: Pathway, before: Evaluation, after: Evaluation
+) -> tuple[list[RecChange], list[str]]:
+    was = _first_by_id(before.recommendations)
+    now = _first_by_id(after.recommendations)
+    changes: list[RecChange] = []
+    unchanged: list[str] = []
+    for rec_id, rec in was.items():
+        other = now.get(rec_id)
+        kind: RecChangeKind
+        if other is None:
+            kind = "disappears"
+            new_side = why_not(new, after, rec.stage)
+        else:
+            new_side = reached(other)
+            if other.urgency != rec.urgency:
+                kind = "sooner" if other.urgency.rank < rec.urgency.rank else "later"
+            elif other.action != rec.action:
+                kind = "reworded"
+            else:
+                unchanged.append(rec_id)
+                continue
+        changes.append(
+            RecChange(id=rec_id, change=kind, stage=rec.stage, old=reached(rec), new=new_side)
+        )
+    for rec_id, rec in now.items():
+        if rec_id not in was:
+            changes.append(
+                RecChange(
+                    id=rec_id,
+                    change="appears",
+                    stage=rec.stage,
+                    old=why_not(old, before, rec.stage),
+                    new=reached(rec),
+                )
+            )
+    return changes, unchanged
+
+
+def _first_by_id(recs: Sequence[Recommendation]) -> dict[str, Recommendation]:
+    found: dict[str, Recommendation] = {}
+    for rec in recs:
+        found.setdefault(rec.id, rec)
+    return found
+
+
+def reached(rec: Recommendation) -> Side:
+    """A recommendation reached, with the decisions (and checklist item) that led to it."""
+    return Side(
+        reached=True,
+        urgency=rec.urgency,
+        action=rec.action,
+        decisions=[
+            Decision(
+                stage=r.stage, node=r.node, question=r.question, taken=r.taken, checks=r.checks
+            )
+            for r in rec.reasons
+            if r.kind != "rationale"
+        ],
+    )
+
+
+def why_not(pathway: Pathway, result: Evaluation, stage_id: str) -> Side:
+    """A recommendation not reached: how the walk went in the stage that would give it."""
+    stage = next((s for s in pathway.stages if s.id == stage_id), None)
+    if stage is None:
+        return Side(reached=False, decisions=[], note=f"this version has no stage '{stage_id}'")
+    decisions: list[Decision] = []
+    for step in result.trace:
+        node = stage.steps.get(step.node) if step.stage == stage_id else None
+        if isinstance(node, Decide | Checklist):
+            question = node.question if isinstance(node, Decide) else node.title
+            decisions.append(
+                Decision(
+                    stage=step.stage,
+                    node=step.node,
+                    question=question,
+                    taken=step.outcome,
+                    checks=step.checks,
+                )
+            )
+    stopped = next((s.stopped_at for s in result.stages if s.id == stage_id), None)
+    note = f"the walk stopped at '{stopped}' for missing data" if stopped else None
+    if not decisions and note is None:
+        note = "no decision of this stage was visited"
+    return Side(reached=False, decisions=decisions, note=note)
+
+
+def _ref(pathway: Pathway) -> PathwayRef:
+    return PathwayRef(
+        id=pathway.id, version=pathway.version, title=pathway.title, digest=pathway.digest
+    )

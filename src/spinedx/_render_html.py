@@ -1,0 +1,296 @@
+"""SVG and a self-contained HTML page for a pathway diagram.
+
+The page holds everything inline (SVG drawn by Graphviz, CSS) and loads
+nothing: its Content-Security-Policy forbids every network request, so it can
+be mailed, archived with a guideline review, or opened on a ward PC offline.
+All text from the pathway or the result is HTML-escaped here; the SVG text is
+escaped by Graphviz.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from spinedx._diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
+from spinedx._render import (
+    DOT_SHAPES,
+    FADED,
+    KIND_FILL,
+    STOPPED,
+    TAKEN,
+    URGENCY_FILL,
+    dot_text,
+    dot_to_svg,
+    render_dot,
+)
+from spinedx._results import Evaluation, Recommendation
+from spinedx._urgency import Urgency
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+       margin: 0 auto; max-width: 1200px; padding: 1.5rem; color: #1d1d1d; line-height: 1.45; }
+h1 { font-size: 1.7rem; margin: 0 0 .4rem; }
+h2 { font-size: 1.3rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2rem; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .92em;
+       background: #f4f4f4; padding: 0 .2em; border-radius: 3px; overflow-wrap: anywhere; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem;
+          margin: .5rem 0; }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; }
+.caution { background: #fff8e1; border-left: 4px solid #d9822b; padding: .5rem .8rem; }
+nav ul { columns: 2; list-style: none; padding-left: 0; }
+.diagram { overflow-x: auto; border: 1px solid #e3e3e3; border-radius: 6px; padding: .5rem;
+           background: #fff; }
+.diagram svg { height: auto; }  /* natural size, scrolls sideways: text stays readable */
+.file { color: #555; font-size: .9rem; margin: 0 0 .5rem; }
+ol.recs > li { margin-bottom: .7rem; }
+.urgency { display: inline-block; border-radius: 3px; padding: 0 .4em; font-size: .85rem;
+           font-weight: 600; border: 1px solid #888; margin-right: .3rem; }
+.why { margin: .2rem 0 0 1rem; font-size: .92rem; }
+.legend-keys { display: flex; flex-wrap: wrap; gap: .4rem 1rem; list-style: none; padding: 0; }
+.swatch { display: inline-block; width: 1.1em; height: 1.1em; vertical-align: -.2em;
+          border: 1px solid #777; border-radius: 2px; margin-right: .3em; }
+footer { margin-top: 2.5rem; color: #666; font-size: .85rem; }
+@media print { .diagram { border: none; } .diagram svg { max-width: 100%; } nav { display: none; } }
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def render_svg(diagram: Diagram) -> str:
+    """The whole diagram as one SVG document (needs Graphviz's ``dot``)."""
+    return dot_to_svg(render_dot(diagram))
+
+
+def render_html(diagram: Diagram, *, patient: str | None = None) -> str:
+    """A self-contained HTML page: header, legend, one section per stage.
+
+    With an evaluation in the diagram, the page also lists the recommendations
+    reached (most urgent first, each with its reasons), the data still needed
+    and the stages that stopped; ``patient`` names the record in the heading.
+    """
+    esc = html.escape
+    title = f"{diagram.title} — {diagram.id} {diagram.version}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{esc(diagram.title)}</h1>",
+        '<dl class="meta">',
+        f"<dt>Pathway</dt><dd><code>{esc(diagram.id)}</code></dd>",
+        f"<dt>Version</dt><dd>{esc(diagram.version)}</dd>",
+        f'<dt>Digest</dt><dd><code class="digest">{esc(diagram.digest)}</code></dd>',
+    ]
+    if diagram.evaluation is not None:
+        parts.append(f"<dt>Patient</dt><dd>{esc(patient or 'one patient record')}</dd>")
+    parts += [
+        "</dl>",
+        '<p class="caution">spinedx supports clinical decisions; it does not make them. '
+        "A clinician stays responsible for every decision.</p>",
+        "</header>",
+        _contents(diagram),
+    ]
+    if diagram.evaluation is not None:
+        parts.append(_patient_section(diagram.evaluation, patient))
+    parts.append(_legend(diagram.highlighted))
+    parts.extend(_stage_section(diagram, stage) for stage in diagram.stages)
+    parts += [
+        "<footer>Drawn by spinedx from the pathway files; the digest names the exact text "
+        "drawn.</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def inline_svg(document: str) -> str:
+    """An SVG document without its XML prologue, doctype and comments, for use inside HTML."""
+    return _PROLOGUE.sub("", document, count=1).strip()
+
+
+# ----------------------------------------------------------------- sections
+
+
+def _contents(diagram: Diagram) -> str:
+    items = [
+        f'<li><a href="#stage-{html.escape(s.id)}">{html.escape(s.heading)}</a></li>'
+        for s in diagram.stages
+    ]
+    if diagram.evaluation is not None:
+        items.insert(0, '<li><a href="#patient">The patient\'s path</a></li>')
+    return '<nav aria-label="Contents"><ul>' + "".join(items) + "</ul></nav>"
+
+
+def _stage_section(diagram: Diagram, stage: DiagramStage) -> str:
+    svg = inline_svg(dot_to_svg(render_dot(diagram, [stage])))
+    sid = html.escape(stage.id)
+    return (
+        f'<section class="stage" id="stage-{sid}">'
+        f"<h2>{html.escape(stage.heading)}</h2>"
+        f'<p class="file">Stage <code>{sid}</code>, file <code>{html.escape(stage.file)}</code>'
+        f"</p>"
+        f'<div class="diagram">{svg}</div>'
+        "</section>"
+    )
+
+
+def _patient_section(evaluation: Evaluation, patient: str | None) -> str:
+    esc = html.escape
+    who = f" for {esc(patient)}" if patient else ""
+    out = [f'<section id="patient"><h2>The patient\'s path{who}</h2>']
+    out.append(
+        "<p>The diagrams below draw the nodes this patient visited and the edges the walk "
+        "took in blue; the recommendations reached have a thick blue border and a ✓.</p>"
+    )
+    recs = sorted(evaluation.recommendations, key=lambda r: r.urgency.rank)
+    out.append(f"<h3>Recommendations reached ({len(recs)})</h3>")
+    if recs:
+        out.append('<ol class="recs">' + "".join(_rec_item(rec) for rec in recs) + "</ol>")
+    else:
+        out.append("<p>No recommendation was reached.</p>")
+    if evaluation.needs:
+        out.append("<h3>Data needed to go on</h3><ul>")
+        for need in evaluation.needs:
+            about = f" — {esc(need.description)}" if need.description else ""
+            out.append(
+                f"<li><code>{esc(need.field)}</code>{about} "
+                f"(asked at {esc(need.stage)}/{esc(need.node)}: {esc(need.question)})</li>"
+            )
+        out.append("</ul>")
+    stopped = [s for s in evaluation.stages if s.status == "stopped"]
+    if stopped:
+        out.append("<h3>Stages stopped for missing data</h3><ul>")
+        out.extend(
+            f"<li>{esc(s.id)} at <code>{esc(s.stopped_at or '')}</code></li>" for s in stopped
+        )
+        out.append("</ul>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _rec_item(rec: Recommendation) -> str:
+    esc = html.escape
+    fill, ink = URGENCY_FILL[rec.urgency]
+    badge = (
+        f'<span class="urgency" style="background:{fill};color:{ink}">'
+        f"{esc(rec.urgency.label)}</span>"
+    )
+    why = []
+    for reason in rec.reasons:
+        if reason.kind == "rationale":
+            continue
+        checks = "; ".join(
+            f"<code>{esc(c.condition)}</code> is {esc(c.result)}"
+            + (f" [{esc('; '.join(v.text for v in c.values))}]" if c.values else "")
+            for c in reason.checks
+        )
+        why.append(
+            f"<li>{esc(reason.stage)}/{esc(reason.node)} “{esc(reason.question)}” → "
+            f"{esc(reason.taken)}{': ' + checks if checks else ''}</li>"
+        )
+    why.append(f"<li>Because: {esc(rec.because)}</li>")
+    sources = "; ".join(esc(s.label()) for s in rec.sources)
+    why.append(f"<li>Sources: {sources}</li>")
+    return (
+        f'<li class="rec" data-id="{esc(rec.id)}">{badge}{esc(rec.action)} '
+        f"<code>{esc(rec.id)}</code> <small>({esc(rec.stage)}/{esc(rec.node)})</small>"
+        f'<ul class="why">{"".join(why)}</ul></li>'
+    )
+
+
+def _legend(highlighted: bool) -> str:
+    swatches = "".join(
+        f'<li><span class="swatch" style="background:{fill}"></span>{html.escape(u.label)}</li>'
+        for u, (fill, _) in URGENCY_FILL.items()
+    )
+    svg = inline_svg(dot_to_svg(legend_dot(highlighted)))
+    return (
+        '<section id="legend"><h2>Legend</h2>'
+        f'<div class="diagram">{svg}</div>'
+        f'<p>Recommendations are coloured by urgency:</p><ul class="legend-keys">{swatches}</ul>'
+        "</section>"
+    )
+
+
+def legend_dot(highlighted: bool) -> str:
+    """A small DOT graph with one example of every shape (and of a patient's path)."""
+    samples = [
+        DiagramNode("legend_decide", "", "", "decision", ("decision:", "a question"), "decision"),
+        DiagramNode(
+            "legend_rec",
+            "",
+            "",
+            "recommendation",
+            ("[urgency]", "recommendation"),
+            "recommendation",
+            urgency=Urgency.WITHIN_1_WEEK,
+        ),
+        DiagramNode("legend_fact", "", "", "conclusion", ("fact = value",), "conclusion"),
+        DiagramNode(
+            "legend_list",
+            "",
+            "",
+            "checklist",
+            ("checklist", "• item [urgency]", "   if condition"),
+            "checklist",
+        ),
+        DiagramNode("legend_end", "", "", "end", ("end (with a note)",), "end"),
+        DiagramNode("legend_sink", "", "", "sink", ("end",), "end of stage"),
+    ]
+    edges = [
+        DiagramEdge("legend_decide", "legend_rec", "branch", ("condition",), "branch"),
+        DiagramEdge("legend_decide", "legend_fact", "otherwise", ("otherwise",), "otherwise"),
+        DiagramEdge("legend_decide", "legend_end", "unknown", ("unknown",), "unknown"),
+        DiagramEdge("legend_fact", "legend_list", "then", ("then",), "then"),
+        DiagramEdge("legend_list", "legend_sink", "then", ("then",), "then"),
+    ]
+    lines = [
+        "digraph legend {",
+        '  graph [rankdir=LR, nodesep=0.25, ranksep=0.35, id="legend"];',
+        '  node [fontname="Helvetica", fontsize=10, color="#555555"];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#555555", arrowsize=0.7];',
+        '  subgraph cluster_legend_shapes { graph [label="Shapes", style="rounded", '
+        'color="#999999", fontname="Helvetica", fontsize=11];',
+    ]
+    for node in samples:
+        fill = URGENCY_FILL[node.urgency][0] if node.urgency else KIND_FILL[node.kind]
+        left = node.kind == "checklist"
+        lines.append(
+            f'  {node.key} [{DOT_SHAPES[node.kind]}, fillcolor="{fill}", '
+            f'label={dot_text(node.lines, left=left)}, id="{node.key}"];'
+        )
+    for edge in edges:
+        style = ", style=dashed" if edge.kind == "unknown" else ""
+        lines.append(f"  {edge.source} -> {edge.target} [label={dot_text(edge.lines)}{style}];")
+    lines.append("  }")
+    if highlighted:
+        lines += [
+            '  subgraph cluster_legend_path { graph [label="One patient\'s path", '
+            'style="rounded", color="#999999", fontname="Helvetica", fontsize=11];',
+            f'  legend_seen [shape=box, style="rounded", color="{TAKEN}", penwidth=3, '
+            'label="visited"];',
+            f'  legend_hit [shape=box, style="rounded", color="{TAKEN}", penwidth=4.5, '
+            'label="recommendation\\n✓ reached"];',
+            f'  legend_stop [shape=diamond, style="dashed", color="{STOPPED}", penwidth=3, '
+            'label="stopped:\\ndata missing"];',
+            f'  legend_off [shape=box, style="rounded", color="#bbbbbb", fontcolor="{FADED}", '
+            'label="not visited"];',
+            f'  legend_seen -> legend_hit [label="edge taken", color="{TAKEN}", '
+            f'fontcolor="{TAKEN}", penwidth=3];',
+            "  legend_hit -> legend_stop -> legend_off [style=invis];",
+            "  }",
+        ]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
