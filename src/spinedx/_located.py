@@ -31,8 +31,8 @@ _EXPECTED = {
     "dict_type": "a mapping of keys to values",
     "model_type": "a mapping of keys to values",
     "model_attributes_type": "a mapping of keys to values",
-    "date_type": "a date written YYYY-MM-DD",
-    "date_parsing": "a date written YYYY-MM-DD",
+    "date_type": "a real date written YYYY-MM-DD",
+    "date_parsing": "a real date written YYYY-MM-DD",
     "date_from_datetime_parsing": "a date written YYYY-MM-DD",
     "datetime_type": "a date and time",
     "none_required": "nothing",
@@ -129,7 +129,8 @@ def document_error(
             hint = "put the value in quotes to write it as text"
     else:
         code, span = "SPX204", spans.value(path)
-        message = f"'{where}': {_sentence(error['msg'])}, found {found}"
+        said = _sentence(error["msg"])
+        message = f"'{where}': {said}" + ("" if "found" in said else f", found {found}")
         hint = _choice_hint(error)
     if "[key]" in error["loc"]:
         span = spans.key(path)

@@ -46,9 +46,9 @@ class Urgency(StrEnum):
         """Words for people: 'within 24 hours'."""
         return _LABELS[self]
 
-    def no_slower_than(self, other: Urgency) -> bool:
+    def no_slower_than(self, other: Urgency | str) -> bool:
         """Whether acting at this urgency meets a requirement of ``other``."""
-        return self.rank <= other.rank
+        return self.rank <= Urgency(other).rank
 
 
 _ORDER: tuple[Urgency, ...] = tuple(Urgency)
