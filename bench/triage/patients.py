@@ -34,7 +34,7 @@ def _patient(rng: random.Random) -> TriageRecord:
     )
     febrile = chance() < 0.1
     vitals = Vitals(
-        heart_rate=int(rng.gauss(95 if febrile else 80, 18)) + 0,
+        heart_rate=max(20, int(rng.gauss(95 if febrile else 80, 18))),
         systolic_bp=max(60, int(rng.gauss(128, 20))),
         resp_rate=max(8, int(rng.gauss(18, 4))),
         spo2=min(100, int(rng.gauss(97, 2.5))),

@@ -9,6 +9,8 @@ Example:
     True
 """
 
+from spinedx._cohort import evaluate_many
+from spinedx._coverage import Coverage
 from spinedx._diagnostics import Diagnostic
 from spinedx._errors import PathwayError, PatientError, SpinedxError
 from spinedx._load import check_pathway, load_pathway, load_patient
@@ -16,9 +18,13 @@ from spinedx._pathway import Pathway
 from spinedx._patient import Patient
 from spinedx._records import register_record
 from spinedx._results import Evaluation, Need, Reason, Recommendation
+from spinedx._scenario_results import ScenarioReport, ScenarioResult
+from spinedx._scenario_run import run_scenarios
+from spinedx._scenarios import Scenario, load_scenarios
 from spinedx._urgency import Urgency
 
 __all__ = [
+    "Coverage",
     "Diagnostic",
     "Evaluation",
     "Need",
@@ -28,11 +34,17 @@ __all__ = [
     "PatientError",
     "Reason",
     "Recommendation",
+    "Scenario",
+    "ScenarioReport",
+    "ScenarioResult",
     "SpinedxError",
     "Urgency",
     "check_pathway",
+    "evaluate_many",
     "load_pathway",
     "load_patient",
+    "load_scenarios",
     "register_record",
+    "run_scenarios",
 ]
 __version__ = "0.1.0"

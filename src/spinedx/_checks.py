@@ -314,10 +314,6 @@ def _within(span: Span, text: str, needle: str) -> Span:
     return span.shifted(offset + quote, len(needle))
 
 
-def _unknown_only(graph: nx.DiGraph[str], source: str, target: str) -> bool:
-    return bool(graph.edges[source, target]["label"] == "unknown")
-
-
 def _reachable(graph: nx.DiGraph[str], start: str) -> set[str]:
     return {start, *nx.descendants(graph, start)}
 
@@ -338,15 +334,16 @@ def _facts_set_before(
     stage: Stage, graph: nx.DiGraph[str], carried: frozenset[str]
 ) -> dict[str, frozenset[str]]:
     """For each reachable node: the facts set on every path from the start to it."""
-    reached = _reachable(graph, stage.start)
     before: dict[str, frozenset[str]] = {}
     after: dict[str, frozenset[str]] = {}
-    for node in nx.topological_sort(graph.subgraph(reached | {END})):
+    # The whole graph is sorted, not a view of the reached part (a view filters every
+    # step of the sort): an unreached node has no reached predecessor, so it is skipped.
+    for node in nx.topological_sort(graph):
         # A walk that took an 'unknown:' edge lacks data; the facts it could not set
         # read as unknown later and the missing data is already reported, so only
         # the paths taken with the data known must set every fact they later read.
         preds = [
-            p for p in graph.predecessors(node) if p in after and not _unknown_only(graph, p, node)
+            p for p, edge in graph.pred[node].items() if p in after and edge["label"] != "unknown"
         ]
         if node == stage.start:
             incoming = carried

@@ -68,7 +68,7 @@ class Condition:
     _expr: Expr
     _types: Types
     _fast: Fn
-    _safe: Fn
+    _safe: Fn | None
 
     def __init__(self, text: str, expr: Expr, types: Types) -> None:
         fields, facts = _references(expr)
@@ -80,7 +80,7 @@ class Condition:
             ("_expr", expr),
             ("_types", types),
             ("_fast", compile_expr(expr, types, safe=False)),
-            ("_safe", compile_expr(expr, types, safe=True)),
+            ("_safe", None),  # compiled when first needed: most conditions never need it
         ):
             object.__setattr__(self, name, value)
 
@@ -92,7 +92,28 @@ class Condition:
         try:
             return self._fast(record, facts, ())  # type: ignore[no-any-return]
         except AttributeError:  # a None on the way along a path: read it as unknown
-            return self._safe(record, facts, ())  # type: ignore[no-any-return]
+            safe = self._safe
+            if safe is None:
+                safe = compile_expr(self._expr, self._types, safe=True)
+                object.__setattr__(self, "_safe", safe)  # the same closure whoever builds it
+            return safe(record, facts, ())  # type: ignore[no-any-return]
+
+    @property
+    def tree(self) -> Expr:
+        """The checked syntax tree."""
+        return self._expr
+
+    @property
+    def types(self) -> Types:
+        """The type of each node of :attr:`tree`, by ``id`` of the node."""
+        return self._types
+
+    @property
+    def fast(self) -> Fn:
+        """The compiled closure, called as ``fn(record, facts, ())``, for evaluators that
+        inline the call; on ``AttributeError`` (a ``None`` on the way along a path) they
+        call the condition itself, which reads such a gap as unknown."""
+        return self._fast
 
     def trace(
         self, record: BaseModel, facts: Mapping[str, object]

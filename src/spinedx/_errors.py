@@ -11,6 +11,15 @@ class SpinedxError(Exception):
     """Root of every exception spinedx raises on purpose."""
 
 
+class PathwayChangedError(SpinedxError, RuntimeError):
+    """A pathway sent to another process by pickling no longer matches its files there.
+
+    A ``Pathway`` pickles as its folder, its record model and its digest; it is
+    loaded again on arrival, and the digest must match, so that every process of
+    a cohort run applies the same text.
+    """
+
+
 class _DiagnosticError(SpinedxError):
     """An error that carries every diagnostic found, sorted by position."""
 
@@ -27,6 +36,10 @@ class _DiagnosticError(SpinedxError):
         head = f"{errors} error{'' if errors == 1 else 's'} in {self.subject}"
         first = f": {self.diagnostics[0]}" if self.diagnostics else ""
         super().__init__(head + first)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Rebuilt from its diagnostics, not its message: it crosses processes (cohorts).
+        return type(self), (self.diagnostics, self.sources)
 
     def render(self) -> str:
         """Every diagnostic as a compiler would print it, with source excerpts."""

@@ -9,10 +9,13 @@ from types import MappingProxyType
 import networkx as nx
 from pydantic import BaseModel
 
+from spinedx._codegen import Generated, generate
 from spinedx._diagnostics import Diagnostic
 from spinedx._document import ManifestDoc
+from spinedx._errors import PathwayChangedError
 from spinedx._evaluate import ExplainContext, explain_walk, walk
-from spinedx._records import validate_record
+from spinedx._recommend import compile_program, run, run_known
+from spinedx._records import record_model, register_record, validate_record
 from spinedx._results import Evaluation, PathwayRef
 from spinedx._schema import RecordSchema
 from spinedx._steps import Stage
@@ -28,6 +31,8 @@ class Pathway:
 
     __slots__ = (
         "_explain",
+        "_generated",
+        "_program",
         "graphs",
         "manifest",
         "record_model",
@@ -67,6 +72,8 @@ class Pathway:
             schema=schema,
             fact_descriptions={name: fact.description for name, fact in manifest.facts.items()},
         )
+        self._program = compile_program(stages)
+        self._generated: Generated | None = None  # built on first use
 
     @property
     def id(self) -> str:
@@ -114,7 +121,19 @@ class Pathway:
         This is the fast path for cohorts and audits; ``patient`` must already be
         an instance of the record model.
         """
-        return [rec.id for rec, _ in walk(self.stages, patient).fired]
+        generated = self._generated
+        if generated is None:
+            generated = self._generated = generate(self.stages)
+        ids = run_known(generated, patient)
+        return run(self._program, patient) if ids is None else ids
+
+    def _known_ids(self, patient: BaseModel) -> list[str] | None:
+        """The ids by the generated code (built on first use); ``None`` if it read an
+        unknown value, and so could not tell (the closures settle those records)."""
+        generated = self._generated
+        if generated is None:
+            generated = self._generated = generate(self.stages)
+        return run_known(generated, patient)
 
     def validate(self, patient: BaseModel | Mapping[str, object]) -> BaseModel:
         """The patient as an instance of the record model (validated if it is plain data)."""
@@ -127,5 +146,28 @@ class Pathway:
             )
         return validate_record(self.record_model, patient)
 
+    def __reduce__(self) -> tuple[object, tuple[str, type[BaseModel], str | None, str]]:
+        """Pickle as the folder, the record model and the digest; unpickling loads the
+        files again and checks that the digest still matches (worker processes)."""
+        registered = (
+            self.record_name if record_model(self.record_name) is self.record_model else None
+        )
+        return _reload, (str(self.source), self.record_model, registered, self.digest)
+
     def __repr__(self) -> str:
         return f"<Pathway {self.id} {self.version} ({len(self.stages)} stages)>"
+
+
+def _reload(source: str, model: type[BaseModel], name: str | None, digest: str) -> Pathway:
+    """Load a pickled pathway again; its files must be the ones it was loaded from."""
+    from spinedx._load import load_pathway  # noqa: PLC0415  (the loader imports this module)
+
+    if name is not None and record_model(name) is None:
+        register_record(name, model)  # a fresh process has not run the registration
+    pathway = load_pathway(source, record=model)
+    if pathway.digest != digest:
+        raise PathwayChangedError(
+            f"the pathway at {source} has changed since it was loaded "
+            f"(digest {pathway.digest}, expected {digest}); load it again"
+        )
+    return pathway
