@@ -11,7 +11,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: tuple[str, ...] = ("spinedx._cmd_check",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "spinedx._cmd_check",
+    "spinedx._cmd_diff",
+    "spinedx._cmd_render",
+    "spinedx._cmd_schema",
+    "spinedx._cmd_test",
+)
 """Each module has ``register(commands)``; its handlers take (args, out, err) -> int."""
 
 

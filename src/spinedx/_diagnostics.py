@@ -152,6 +152,9 @@ def _plural(count: int, word: str) -> str:
 
 
 _MAX_EXCERPT = 400
+# No excerpt from a file larger than this: the loader refuses such files (SPX108),
+# and reading a huge dump only to show one line of it would waste the memory.
+_MAX_SOURCE_BYTES = 8 * 1024 * 1024
 # Where YAML (PyYAML and libyaml) breaks lines, so that excerpts match the line numbers.
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
@@ -159,8 +162,15 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
     text = sources.get(span.file) if sources else None
     if text is None:
+        path = Path(span.file)
+        if not path.is_file():  # a device may never end, a pipe may never open
+            return None
         try:
-            text = Path(span.file).read_text(encoding="utf-8-sig")
+            with path.open("rb") as stream:
+                data = stream.read(_MAX_SOURCE_BYTES + 1)
+            if len(data) > _MAX_SOURCE_BYTES:
+                return None
+            text = data.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
     lines = _LINE_BREAK.split(text)

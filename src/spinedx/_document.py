@@ -31,7 +31,9 @@ NodeId = Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)]
 FactName = Annotated[str, StringConstraints(pattern=FACT_PATTERN)]
 RecId = Annotated[str, StringConstraints(pattern=REC_ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-Condition = Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
+# No length limit here: the condition parser has its own (SPX409), and one limit
+# must not be reported as two different numbers.
+Condition = Annotated[str, StringConstraints(min_length=1)]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$")]
 
 

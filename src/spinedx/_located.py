@@ -117,9 +117,7 @@ def document_error(
         if close:
             hint = f"did you mean '{close[0]}'?"
         elif " " in str(loc[-1]):
-            hint = (
-                "a comma inside {…} starts a new key: put a value that holds a comma in quotes"
-            )
+            hint = "a comma inside {…} starts a new key: put a value that holds a comma in quotes"
         elif allowed:
             hint = "allowed keys here: " + ", ".join(sorted(allowed))
     elif kind in _EXPECTED:

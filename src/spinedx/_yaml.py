@@ -42,15 +42,22 @@ class YScalar:
     def offset_span(self, offset: int, length: int = 1) -> Span:
         """Span of the characters ``[offset, offset + length)`` of :attr:`raw`.
 
-        Exact for plain and quoted scalars on one line without escapes; for a
-        literal block (``|``) the line is exact and the column is 1; otherwise
-        the scalar's own start.
+        Exact for plain and quoted scalars on one line without escapes, and for
+        single-quoted ones with ``''`` escapes; for a literal block (``|``) the
+        line is exact and the column is 1; otherwise the scalar's own start.
         """
         span = self.span
         if span.end_line == span.line:
             quotes = 0 if self.style is None else 2
+            offset = min(max(offset, 0), len(self.raw))
             if span.end_column - span.column == len(self.raw) + quotes:
-                return span.shifted(min(max(offset, 0), len(self.raw)) + quotes // 2, length)
+                return span.shifted(offset + quotes // 2, length)
+            # In single quotes the only escape is '' for one quote: count them back in.
+            escapes = self.raw.count("'")
+            if self.style == "'" and span.end_column - span.column == len(self.raw) + 2 + escapes:
+                before = self.raw.count("'", 0, offset)
+                inside = self.raw.count("'", offset, offset + length)
+                return span.shifted(offset + before + 1, length + inside)
         elif self.style == "|":
             # A literal block keeps every line break, and its text starts below the indicator.
             line = span.line + 1 + self.raw.count("\n", 0, max(offset, 0))
@@ -129,6 +136,7 @@ _CONTROL: Final = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U000
 # PyYAML and libyaml both break lines at these; so does str.splitlines().
 _BREAK: Final = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _CORE_TAG: Final = "tag:yaml.org,2002:"
+_BOM: Final = b"\xef\xbb\xbf"
 _TOO_DEEP: Final = f"mappings and lists nest deeper than {MAX_DEPTH} levels"
 _HINTS: Final = {
     "SPX102": "keep one of the two",
@@ -210,6 +218,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.root: YNode | None = None
         self.documents = 0
+        self.last: yaml.Event | None = None  # the last event read, to locate libyaml's limit
 
     def point(self, mark: _Mark | None) -> tuple[int, int]:
         # libyaml adds a virtual line break at the end of the text, so its marks
@@ -234,6 +243,7 @@ class _Builder:
 
     def feed(self, event: yaml.Event) -> bool:
         """Take one event; False means stop reading."""
+        self.last = event
         if isinstance(event, yaml.ScalarEvent):
             self.scalar(event)
         elif isinstance(event, yaml.CollectionStartEvent):
@@ -345,10 +355,40 @@ def _syntax_error(error: yaml.YAMLError, text: str, builder: _Builder) -> Diagno
     elif "end of stream" in problem and "quoted" in message:
         hint = "close the quotes"
     code = "SPX101"
+    line, column = builder.point(mark)
     if "nesting depth" in problem:  # libyaml's own limit, met while it scans ahead
         code, message, hint = "SPX110", _TOO_DEEP, _HINTS["SPX110"]
-    line, column = builder.point(mark)
+        end = mark.index if mark is not None else len(text)
+        line, column = _position(text, _flow_overflow(text, builder, end))
     return diagnostic(code, message, Span.at(builder.file, line, column), hint=hint)
+
+
+# Flow brackets, and what can hide one: quoted scalars (a quote opens one only
+# where a token can start) and comments.
+_FLOW_TOKEN: Final = re.compile(
+    r"""(?<![^\s\[{,:])(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")|(?<!\S)#[^\n\r]*|[\[\]{}]"""
+)
+
+
+def _flow_overflow(text: str, builder: _Builder, end: int) -> int:
+    """Where flow collections first nest deeper than MAX_DEPTH, before ``end``.
+
+    libyaml reads a run of ``[`` ahead of its events (each could start a key),
+    so it stops at its own limit of 1000 levels, far past ours: count on from
+    the last event it gave to find the bracket that went over ours.
+    """
+    last = builder.last
+    start = last.end_mark.index if last is not None and last.end_mark is not None else 0
+    depth = len(builder.stack)
+    for match in _FLOW_TOKEN.finditer(text, start, end + 1):
+        found = match.group()
+        if found in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif found in ("]", "}"):
+            depth -= 1
+    return end
 
 
 def _one(code: str, message: str, file: str, where: tuple[int, int] = (1, 1)) -> list[Diagnostic]:
@@ -357,14 +397,18 @@ def _one(code: str, message: str, file: str, where: tuple[int, int] = (1, 1)) ->
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 text without its BOM, or SPX109 at the first byte that is not UTF-8."""
+    # The BOM comes off first: "utf-8-sig" counts its error offsets after the BOM.
+    bom = len(_BOM) if data.startswith(_BOM) else 0
+    body = data[bom:]
     try:
-        return data.decode("utf-8-sig"), []
+        return body.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        good = data[: error.start].decode("utf-8-sig")
+        good = body[: error.start].decode("utf-8")
         # A control character before the bad byte is the first problem to show.
         if problems := _control(good, file):
             return None, problems
-        message = f"byte 0x{data[error.start]:02x} at offset {error.start} is not valid UTF-8"
+        offset = bom + error.start
+        message = f"byte 0x{body[error.start]:02x} at offset {offset} is not valid UTF-8"
         return None, _one("SPX109", message, file, _position(good, len(good)))
 
 
