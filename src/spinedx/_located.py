@@ -112,6 +112,8 @@ def document_error(
     elif kind == "extra_forbidden":
         code, span = "SPX202", spans.key(path)
         message = f"unknown key '{where}'"
+        if str(loc[-1]) in _computed_at(model, loc[:-1]):
+            message = f"'{where}' is computed by the record and cannot be given"
         allowed = _keys_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), sorted(allowed), n=1, cutoff=0.6)
         if close:
@@ -160,6 +162,17 @@ def _keys_at(model: type[BaseModel], loc: Sequence[PathPart]) -> set[str]:
             return set()
     inner = _model_in(current)
     return set(inner.model_fields) if inner is not None else set()
+
+
+def _computed_at(model: type[BaseModel], loc: Sequence[PathPart]) -> set[str]:
+    """The computed fields of the model at ``loc``: readable, never given."""
+    current: object = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return set()
+    inner = _model_in(current)
+    return set(inner.model_computed_fields) if inner is not None else set()
 
 
 def _step(annotation: object, part: PathPart) -> object | None:

@@ -115,12 +115,14 @@ class Pathway:
         record = self.validate(patient)
         return explain_walk(walk(self.stages, record), self.stages, record, self._explain)
 
-    def recommend(self, patient: BaseModel) -> list[str]:
+    def recommend(self, patient: BaseModel | Mapping[str, object]) -> list[str]:
         """The ids of the recommendations reached, without building explanations.
 
-        This is the fast path for cohorts and audits; ``patient`` must already be
-        an instance of the record model.
+        This is the fast path for cohorts and audits. Plain data is validated
+        strictly first, as by :meth:`evaluate`.
         """
+        if not isinstance(patient, self.record_model):
+            patient = self.validate(patient)
         generated = self._generated
         if generated is None:
             generated = self._generated = generate(self.stages)
