@@ -26,7 +26,7 @@ from spinedx._document import (
     _RecommendFields,
 )
 from spinedx._located import Spans
-from spinedx._schema import RecordSchema, SchemaType
+from spinedx._schema import RecordSchema, SchemaType, closest
 from spinedx._steps import (
     Branch,
     Checklist,
@@ -201,7 +201,7 @@ class StageBuilder:
                     f"fact '{doc.conclude}' is not declared in the manifest",
                     spans.value((*path, "conclude")),
                     path=(*path, "conclude"),
-                    hint=_closest(doc.conclude, declared, "declare it under 'facts:'"),
+                    hint=suggestion(doc.conclude, declared, "declare it under 'facts:'"),
                 )
             )
             return
@@ -226,15 +226,14 @@ def _unknown_source(
         f"source '{ref}' is not declared in the manifest",
         spans.value(where),
         path=where,
-        hint=_closest(ref, sorted(manifest.sources), "declare it under 'sources:'"),
+        hint=suggestion(ref, sorted(manifest.sources), "declare it under 'sources:'"),
     )
 
 
-def _closest(word: str, choices: Sequence[str], fallback: str) -> str:
-    import difflib  # noqa: PLC0415  (only on the error path)
-
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else fallback
+def suggestion(word: str, choices: Sequence[str], fallback: str) -> str:
+    """A "did you mean" hint for a misspelt name, or ``fallback`` when none is close."""
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else fallback
 
 
 def node_at(tree: YNode, path: Sequence[PathPart]) -> YNode | None:

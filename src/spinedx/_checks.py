@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from spinedx._build import _closest
+from spinedx._build import suggestion
 from spinedx._conditions import Condition
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._document import END, ManifestDoc
@@ -67,7 +67,7 @@ def missing_targets(ctx: CheckContext) -> Iterator[Diagnostic]:
                 "SPX301",
                 f"start node '{stage.start}' does not exist in stage '{stage.id}'",
                 stage.span,
-                hint=_closest(stage.start, names, "add the node or correct 'start'"),
+                hint=suggestion(stage.start, names, "add the node or correct 'start'"),
             )
         for step_id, step in stage.steps.items():
             for target, label, span in successors(step):
@@ -76,7 +76,7 @@ def missing_targets(ctx: CheckContext) -> Iterator[Diagnostic]:
                         "SPX301",
                         f"{label} of node '{step_id}' goes to '{target}', which does not exist",
                         span,
-                        hint=_closest(target, [*names, END], f"add a node '{target}'"),
+                        hint=suggestion(target, [*names, END], f"add a node '{target}'"),
                     )
 
 
