@@ -155,24 +155,24 @@ def _choice_hint(error: ErrorDetails) -> str | None:
 
 def _keys_at(model: type[BaseModel], loc: Sequence[PathPart]) -> set[str]:
     """The keys the model accepts at ``loc``, following field annotations."""
-    current: object = model
-    for part in loc:
-        current = _step(current, part)
-        if current is None:
-            return set()
-    inner = _model_in(current)
+    inner = _model_at(model, loc)
     return set(inner.model_fields) if inner is not None else set()
 
 
 def _computed_at(model: type[BaseModel], loc: Sequence[PathPart]) -> set[str]:
     """The computed fields of the model at ``loc``: readable, never given."""
+    inner = _model_at(model, loc)
+    return set(inner.model_computed_fields) if inner is not None else set()
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[PathPart]) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``loc``, following field annotations."""
     current: object = model
     for part in loc:
         current = _step(current, part)
         if current is None:
-            return set()
-    inner = _model_in(current)
-    return set(inner.model_computed_fields) if inner is not None else set()
+            return None
+    return _model_in(current)
 
 
 def _step(annotation: object, part: PathPart) -> object | None:
