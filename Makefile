@@ -49,13 +49,17 @@ schemas: $(STAMP)
 		$(BIN)/spinedx schema $$kind > schemas/$$kind.schema.json || exit 1; \
 	done
 
-# Coverage-guided fuzzing of the loaders and the condition language (docs/security.md):
-# FUZZ_SECONDS per target; findings land in fuzz/artifacts/, the corpus in fuzz/corpus/.
+# Coverage-guided fuzzing of the loaders, the condition language, cohorts of JSON records
+# and scenario files (docs/security.md): FUZZ_SECONDS per target; findings land in
+# fuzz/artifacts/, the corpus in fuzz/corpus/. tests/test_fuzz_targets.py runs the
+# targets on their seeds without atheris.
 FUZZ_SECONDS ?= 300
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[fuzz]"
 	$(BIN)/python fuzz/fuzz_loader.py -max_total_time=$(FUZZ_SECONDS)
 	$(BIN)/python fuzz/fuzz_condition.py -max_total_time=$(FUZZ_SECONDS)
+	$(BIN)/python fuzz/fuzz_cohort.py -max_total_time=$(FUZZ_SECONDS)
+	$(BIN)/python fuzz/fuzz_scenario.py -max_total_time=$(FUZZ_SECONDS)
 
 test: lint typecheck unit docs
 

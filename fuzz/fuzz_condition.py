@@ -13,37 +13,26 @@ Every input is a condition (UTF-8, invalid bytes replaced). What must hold:
 
 Run (see docs/security.md):
 
-    make fuzz                                        # both targets, FUZZ_SECONDS each
+    make fuzz                                        # every target, FUZZ_SECONDS each
     .venv/bin/python fuzz/fuzz_condition.py -max_total_time=300
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import atheris
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-with atheris.instrument_imports(include=["spinedx"]):
-    import spinedx
+from common import ROOT, instrumented, run, scratch
 
-    for _module in pkgutil.iter_modules(spinedx.__path__):
-        if not _module.name.startswith("__") and _module.name != "pytest_plugin":
-            importlib.import_module(f"spinedx.{_module.name}")
-
-from common import ROOT, run
-
-from spinedx import PathwayError, Patient, load_pathway, load_patient
-from spinedx._conditions import compile_condition
-from spinedx._schema import RecordSchema, fact_type
-from spinedx._steps import Checklist, Decide
+with instrumented():
+    from spinedx import PathwayError, Patient, load_pathway, load_patient
+    from spinedx._conditions import compile_condition
+    from spinedx._schema import RecordSchema, fact_type
+    from spinedx._steps import Checklist, Decide
 
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")
 SCHEMA = RecordSchema.from_model(Patient)
@@ -59,7 +48,7 @@ PATIENTS = [Patient()] + [
     load_patient(path) for path in sorted((ROOT / "examples" / "patients").glob("*.yaml"))
 ]
 MODULES = frozenset(sys.modules)
-WORK = Path(tempfile.mkdtemp(prefix="spinedx-fuzz-"))
+WORK = scratch("condition")
 SENTINEL = WORK / "executed"
 MANIFEST = (
     "id: fuzz\nversion: '1'\ntitle: Fuzz\nrecord: spinedx.patient\nstages: [history]\n"

@@ -17,7 +17,7 @@ reports any input slower than 2 s (``-timeout``) or above 2 GB.
 
 Run (see docs/security.md):
 
-    make fuzz                                      # both targets, FUZZ_SECONDS each
+    make fuzz                                      # every target, FUZZ_SECONDS each
     .venv/bin/python fuzz/fuzz_loader.py -max_total_time=300
     .venv/bin/python fuzz/fuzz_loader.py fuzz/artifacts/loader-crash-...   # replay one
 """
@@ -25,35 +25,24 @@ Run (see docs/security.md):
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import atheris
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-with atheris.instrument_imports(include=["spinedx", "yaml"]):
+from common import ROOT, check_spans, instrumented, run, scratch
+
+with instrumented("yaml"):
     import yaml
 
-    import spinedx
-
-    for _module in pkgutil.iter_modules(spinedx.__path__):
-        if not _module.name.startswith("__") and _module.name != "pytest_plugin":
-            importlib.import_module(f"spinedx.{_module.name}")
-
-from common import ROOT, check_spans, run
-
-from spinedx import PathwayError, Patient, PatientError, _yaml, load_pathway, load_patient
+    from spinedx import PathwayError, Patient, PatientError, _yaml, load_pathway, load_patient
 
 SHIPPED = ROOT / "pathways" / "spinal_tumor"
 MANIFEST: dict[str, object] = yaml.safe_load((SHIPPED / "pathway.yaml").read_text())
 STAGE_LINE = re.compile(rb"^stage:[ \t]*([A-Za-z][A-Za-z0-9_-]{0,40})[ \t]*$", re.MULTILINE)
-WORK = Path(tempfile.mkdtemp(prefix="spinedx-fuzz-"))
+WORK = scratch("loader")
 for _path in SHIPPED.glob("*.yaml"):
     (WORK / "shipped").mkdir(exist_ok=True)
     (WORK / "shipped" / _path.name).write_bytes(_path.read_bytes())

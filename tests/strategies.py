@@ -173,7 +173,14 @@ class _Drawer:
         # Uniform rather than integers(), which favours 0 and would rarely reach the
         # enum values of nested items (lesions inside studies).
         count = self.maybe(_counts(max_size))
-        return None if count is None else [item(self) for _ in range(count)]
+        if count is None:
+            return None
+        drawn: list[Record] = []
+        for _ in range(count):
+            entry = item(self)
+            if entry not in drawn:  # a record refuses an exact copy of an entry (SPX502)
+                drawn.append(entry)
+        return drawn
 
     def unless_false(self, switch: bool | None, value: T | None) -> T | None:
         """``value``, except ``None`` when ``switch`` is false (detail without the finding)."""

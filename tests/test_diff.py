@@ -276,10 +276,10 @@ def test_a_plain_patient_file_and_an_unreadable_one(tmp_path: Path) -> None:
         "fbc",
         "conservative-care",
     }
-    assert by_name["broken"].problem is not None
-    assert "SPX106" in by_name["broken"].problem
-    assert by_name["wrong"].problem is not None
-    assert "record" in by_name["wrong"].problem
+    assert [d.code for d in by_name["broken"].diagnostics] == ["SPX106"]
+    assert [d.code for d in by_name["wrong"].diagnostics] == ["SPX501"]
+    assert not by_name["broken"].changed
+    assert not by_name["wrong"].changed
 
 
 # ------------------------------------------------------------------ reports

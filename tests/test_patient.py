@@ -344,7 +344,7 @@ def test_inconsistent_biopsy_is_rejected(biopsy: dict[str, Any], loc: tuple[str,
             {"history": {"family_history": [{"cancer": False, "cancer_type": "breast"}]}},
             ("history", "family_history", 0, "cancer_type"),
         ),
-        ({"history": {"pain_sites": ["lumbar", "lumbar"]}}, ("history", "pain_sites")),
+        ({"history": {"pain_sites": ["lumbar", "lumbar"]}}, ("history", "pain_sites", 1)),
         (
             {"exam": {"sensory_level_present": False, "sensory_level": "T10"}},
             ("exam", "sensory_level"),

@@ -26,7 +26,7 @@ from spinedx._document import (
     _RecommendFields,
 )
 from spinedx._located import Spans
-from spinedx._schema import RecordSchema, SchemaType, closest
+from spinedx._schema import RecordSchema, SchemaType, SuggestionBudget, closest
 from spinedx._steps import (
     Branch,
     Checklist,
@@ -230,9 +230,11 @@ def _unknown_source(
     )
 
 
-def suggestion(word: str, choices: Sequence[str], fallback: str) -> str:
+def suggestion(
+    word: str, choices: Sequence[str], fallback: str, budget: SuggestionBudget | None = None
+) -> str:
     """A "did you mean" hint for a misspelt name, or ``fallback`` when none is close."""
-    close = closest(word, choices)
+    close = closest(word, choices) if budget is None else budget.closest(word, choices)
     return f"did you mean '{close}'?" if close else fallback
 
 

@@ -19,6 +19,7 @@ from spinedx._conditions import Condition
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._document import END, ManifestDoc
 from spinedx._located import Spans
+from spinedx._schema import SuggestionBudget
 from spinedx._steps import (
     Checklist,
     Conclude,
@@ -60,14 +61,16 @@ def stage_graph(stage: Stage) -> nx.DiGraph[str]:
 
 def missing_targets(ctx: CheckContext) -> Iterator[Diagnostic]:
     """SPX301: a start, branch or ``then`` names a node the stage lacks."""
+    budget = SuggestionBudget()  # thousands of missing targets must not each search every node
     for stage in ctx.stages:
         names = sorted(stage.steps)
+        choices = [*names, END]
         if stage.start not in stage.steps:
             yield diagnostic(
                 "SPX301",
                 f"start node '{stage.start}' does not exist in stage '{stage.id}'",
                 stage.span,
-                hint=suggestion(stage.start, names, "add the node or correct 'start'"),
+                hint=suggestion(stage.start, names, "add the node or correct 'start'", budget),
             )
         for step_id, step in stage.steps.items():
             for target, label, span in successors(step):
@@ -76,7 +79,7 @@ def missing_targets(ctx: CheckContext) -> Iterator[Diagnostic]:
                         "SPX301",
                         f"{label} of node '{step_id}' goes to '{target}', which does not exist",
                         span,
-                        hint=suggestion(target, [*names, END], f"add a node '{target}'"),
+                        hint=suggestion(target, choices, f"add a node '{target}'", budget),
                     )
 
 

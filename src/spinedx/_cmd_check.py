@@ -8,7 +8,7 @@ from typing import TextIO
 
 from spinedx._diagnostics import render_all
 from spinedx._errors import PathwayError, PatientError
-from spinedx._load import check_pathway, load_pathway, load_patient
+from spinedx._load import check_pathway_sources, load_pathway, load_patient
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -32,12 +32,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    diagnostics = check_pathway(args.pathway)
+    diagnostics, texts = check_pathway_sources(args.pathway)
     failing = [d for d in diagnostics if d.is_error or args.strict]
     if args.format == "json":
         out.write(json.dumps([d.model_dump(mode="json") for d in diagnostics], indent=2) + "\n")
     elif diagnostics:
-        err.write(render_all(diagnostics) + "\n")
+        err.write(render_all(diagnostics, texts) + "\n")
     if not failing and args.format == "text":
         out.write(f"{args.pathway}: ok\n")
     return EXIT_PROBLEMS if failing else EXIT_OK

@@ -45,6 +45,19 @@ _ENTRIES: tuple[tuple[str, str, Severity, str], ...] = (
     ("SPX109", "invalid-encoding", "error", "The file is not valid UTF-8 text."),
     ("SPX110", "nesting-too-deep", "error", "Mappings and lists are nested too deeply."),
     ("SPX111", "multiple-documents", "error", "A file holds more than one YAML document."),
+    (
+        "SPX112",
+        "yaml11-line-break",
+        "error",
+        "U+0085, U+2028 or U+2029: a line break to YAML 1.1, not to other readers.",
+    ),
+    (
+        "SPX113",
+        "ambiguous-key",
+        "error",
+        "A plain key that other YAML readers read as a boolean or null.",
+    ),
+    ("SPX114", "too-many-values", "error", "A file holds too many keys, values and list items."),
     # 2xx: the shape of pathway, stage and patient documents
     (
         "SPX201",
@@ -59,6 +72,7 @@ _ENTRIES: tuple[tuple[str, str, Severity, str], ...] = (
     ("SPX206", "stage-mismatch", "error", "A stage file and the manifest disagree."),
     ("SPX207", "unknown-record-model", "error", "The manifest names an unregistered record model."),
     ("SPX208", "empty-document", "error", "A file holds no content."),
+    ("SPX209", "not-a-web-address", "error", "A source URL is not an http(s) web address."),
     # 3xx: the decision graph
     (
         "SPX301",
@@ -99,8 +113,27 @@ _ENTRIES: tuple[tuple[str, str, Severity, str], ...] = (
     ("SPX409", "condition-too-complex", "error", "A condition exceeds the size or depth limit."),
     ("SPX410", "unknown-fact", "error", "A fact is used that the manifest does not declare."),
     ("SPX411", "fact-value-mismatch", "error", "A concluded value does not fit the fact's type."),
+    (
+        "SPX412",
+        "comment-in-condition",
+        "error",
+        "A '#' inside a condition would make the rest of it a comment.",
+    ),
+    (
+        "SPX413",
+        "not-a-finite-number",
+        "error",
+        "A calculation on fixed numbers gives no finite number, or divides by zero.",
+    ),
     # 5xx: patient records and evaluation
     ("SPX501", "invalid-patient", "error", "A patient record does not fit the record model."),
+    (
+        "SPX502",
+        "duplicate-entry",
+        "error",
+        "A list in a patient record holds the same entry twice.",
+    ),
+    ("SPX503", "json-syntax", "error", "A patient record's JSON text is not well-formed JSON."),
     # 6xx: scenarios (example patients with expected results)
     (
         "SPX601",

@@ -11,7 +11,6 @@ line is far cheaper to send than a pydantic object.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import pickle
 from collections import deque
@@ -20,10 +19,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, Literal, TypeAlias, overload
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from spinedx._pathway import Pathway
-from spinedx._records import validate_record
 
 CohortRecord: TypeAlias = BaseModel | Mapping[str, object] | str | bytes
 """A record model instance, plain data, or the record as JSON text."""
@@ -72,7 +70,8 @@ def evaluate_many(
     Args:
         pathway: the loaded pathway.
         records: any iterable, read lazily: record model instances, plain data
-            or JSON text (validated strictly, like :meth:`Pathway.evaluate`).
+            or JSON text, each validated by :meth:`Pathway.validate`, the
+            one way a record comes in.
         workers: how many worker processes; ``None`` evaluates in this process.
         chunk_size: records sent to a worker at a time.
         needs: also give, per record, the fields whose absence stopped a
@@ -89,7 +88,8 @@ def evaluate_many(
         >>> import spinedx
         >>> pathway = spinedx.load_pathway("pathways/spinal_tumor")
         >>> patient = spinedx.load_patient("examples/patients/no-red-flags.yaml")
-        >>> rows = spinedx.evaluate_many(pathway, [patient, patient.model_dump_json()])
+        >>> text = patient.model_dump_json(exclude_computed_fields=True)
+        >>> rows = spinedx.evaluate_many(pathway, [patient, text])
         >>> [ids == pathway.recommend(patient) for ids in rows]
         [True, True]
     """
@@ -138,7 +138,7 @@ def _pool(
 
 
 def _one(pathway: Pathway, record: CohortRecord, needs: bool) -> object:
-    patient = _validated(pathway, record)
+    patient = pathway.validate(record)
     if not needs:
         return pathway.recommend(patient)
     ids = pathway._known_ids(patient)
@@ -146,19 +146,6 @@ def _one(pathway: Pathway, record: CohortRecord, needs: bool) -> object:
         return ids, []  # every value read was known: nothing stopped a decision
     result = pathway.evaluate(patient)
     return [rec.id for rec in result.recommendations], [need.field for need in result.needs]
-
-
-def _validated(pathway: Pathway, record: CohortRecord) -> BaseModel:
-    if isinstance(record, str | bytes):
-        try:
-            return pathway.record_model.model_validate_json(record, strict=True)
-        except ValidationError:
-            try:
-                data: object = json.loads(record)
-            except ValueError:
-                data = record  # not JSON at all: validate_record says so, as SPX501
-            return validate_record(pathway.record_model, data)  # every problem, located
-    return pathway.validate(record)
 
 
 # -------------------------------------------------------------- in a worker

@@ -12,8 +12,9 @@ runs the fast form and falls back to the safe one only on that error, so
 complete records pay for no ``None`` checks on the way, and a genuine
 ``AttributeError`` still surfaces (the safe form raises it again).
 
-The value-level semantics (dates, enum values, division, whole years) are
-defined once here and shared with the tracer in ``_trace``.
+The value-level semantics (dates, enum values, whole years) are defined once
+here and shared with the tracer in ``_trace``; arithmetic (a result that is not
+a finite number is unknown) is defined in ``_numbers``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from spinedx import _closures as c
 from spinedx._closures import Fn, Getter
+from spinedx._numbers import ARITH, negate
 from spinedx._schema import DateType, EnumType, ListType, SchemaType
 from spinedx._tree import (
     Arith,
@@ -125,24 +127,11 @@ def _none_or(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return none_or
 
 
-_NEGATE = _none_or(operator.neg)
 _LENGTH = _none_or(len)
 
 
 def _is_known(value: Any) -> bool:
     return value is not None
-
-
-def _divide(left: Any, right: Any) -> Any:
-    return None if right == 0 else left / right
-
-
-ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": _divide,
-}
 
 
 class _Compiler:
@@ -177,7 +166,7 @@ class _Compiler:
             case Arith(op=op, left=left, right=right):
                 return c.binary(ARITH[op], self.fn(left), self.fn(right))
             case Neg(operand=operand):
-                return c.unary(_NEGATE, self.fn(operand))
+                return c.unary(negate, self.fn(operand))
             case Call(func=func, args=args):
                 fns = [self.fn(arg) for arg in args]
                 if func == "known":

@@ -119,7 +119,7 @@ class Condition:
         self, record: BaseModel, facts: Mapping[str, object]
     ) -> tuple[bool | None, tuple[Read, ...]]:
         """The same result as calling it, with every value read, in reading order."""
-        value, reads, _ = trace(self._expr, self._types, record, facts)
+        value, reads, _ = trace(self._expr, self._types, record, facts, self.text)
         return value, reads
 
     def missing(self, record: BaseModel, facts: Mapping[str, object]) -> tuple[str, ...]:
@@ -129,7 +129,7 @@ class Condition:
         ``(a and b) or c`` with ``a`` unknown and ``b`` false, just ``c``.
         Item paths carry the 0-based index, e.g. ``history.cancers[1].status``.
         """
-        return trace(self._expr, self._types, record, facts)[2]
+        return trace(self._expr, self._types, record, facts, self.text)[2]
 
     def __repr__(self) -> str:
         return f"Condition({self.text!r})"

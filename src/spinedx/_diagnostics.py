@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,12 +116,17 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
     """Render like a compiler: location and message, the source line with a caret, help.
 
-    ``sources`` maps file names to their text; when a file is not in it, the
-    renderer reads it from disk if it can and otherwise leaves out the excerpt.
+    ``sources`` maps file names to their text as it was read; a file not in it
+    is shown without an excerpt. No file is ever read again to show one: it
+    may have changed, or be another file by now.
     """
+    return _render(diagnostic, _Excerpts(sources))
+
+
+def _render(diagnostic: Diagnostic, excerpts: _Excerpts) -> str:
     marker = "" if diagnostic.is_error else "warning: "
     lines = [f"{diagnostic.span}: {diagnostic.code} {marker}{diagnostic.message}"]
-    source_line = _source_line(diagnostic.span, sources)
+    source_line = excerpts.line(diagnostic.span)
     if source_line is not None:
         gutter = f"{diagnostic.span.line} | "
         lines.append(gutter + source_line)
@@ -138,11 +142,18 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str] | None = None) -> 
 
 
 def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str] | None = None) -> str:
-    """Render many diagnostics, separated by blank lines, with a closing count."""
+    """Render many diagnostics, separated by blank lines, with a closing count.
+
+    At most :data:`MAX_RENDERED` are shown; a line says how many more there
+    are, and the count covers them all.
+    """
     items = list(diagnostics)
     errors = sum(1 for d in items if d.is_error)
     warnings = len(items) - errors
-    blocks = [render(d, sources) for d in items]
+    excerpts = _Excerpts(sources)
+    blocks = [_render(d, excerpts) for d in items[:MAX_RENDERED]]
+    if len(items) > MAX_RENDERED:
+        blocks.append(f"... and {len(items) - MAX_RENDERED} more not shown")
     blocks.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return "\n\n".join(blocks)
 
@@ -151,30 +162,28 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+MAX_RENDERED = 200
+"""Most diagnostics :func:`render_all` shows; past a few hundred, the first ones are the news."""
+
 _MAX_EXCERPT = 400
-# No excerpt from a file larger than this: the loader refuses such files (SPX108),
-# and reading a huge dump only to show one line of it would waste the memory.
-_MAX_SOURCE_BYTES = 8 * 1024 * 1024
 # Where YAML (PyYAML and libyaml) breaks lines, so that excerpts match the line numbers.
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
-def _source_line(span: Span, sources: Mapping[str, str] | None) -> str | None:
-    text = sources.get(span.file) if sources else None
-    if text is None:
-        path = Path(span.file)
-        if not path.is_file():  # a device may never end, a pipe may never open
-            return None
-        try:
-            with path.open("rb") as stream:
-                data = stream.read(_MAX_SOURCE_BYTES + 1)
-            if len(data) > _MAX_SOURCE_BYTES:
+class _Excerpts:
+    """Source lines of the texts that were read, each text split into lines once."""
+
+    def __init__(self, sources: Mapping[str, str] | None) -> None:
+        self.sources = sources or {}
+        self.lines: dict[str, list[str]] = {}
+
+    def line(self, span: Span) -> str | None:
+        lines = self.lines.get(span.file)
+        if lines is None:
+            text = self.sources.get(span.file)
+            if text is None:
                 return None
-            text = data.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError, ValueError):
+            lines = self.lines[span.file] = _LINE_BREAK.split(text)
+        if not 1 <= span.line <= len(lines):
             return None
-    lines = _LINE_BREAK.split(text)
-    if not 1 <= span.line <= len(lines):
-        return None
-    line = lines[span.line - 1].replace("\t", " ")
-    return line[:_MAX_EXCERPT]
+        return lines[span.line - 1][:_MAX_EXCERPT].replace("\t", " ")

@@ -21,13 +21,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._diff_structure import Change, structural_changes
 from spinedx._errors import PatientError
+from spinedx._files import files_in
+from spinedx._located import describe_value
 from spinedx._pathway import Pathway
+from spinedx._records import validate_record
 from spinedx._results import Check, Evaluation, PathwayRef, Recommendation
 from spinedx._steps import Checklist, Decide
 from spinedx._urgency import Urgency
-from spinedx._yaml import read_yaml, to_plain
+from spinedx._yaml import YMap, YNode, YScalar, read_yaml, to_plain
 
 
 class _Model(BaseModel):
@@ -80,12 +84,20 @@ class ScenarioDiff(_Model):
         default_factory=list,
         description="'stage/node' of every node either version's walk visited for this patient.",
     )
-    problem: str | None = None
+    diagnostics: list[Diagnostic] = Field(
+        default_factory=list,
+        description="Why the patient could not be evaluated, at its place in the file.",
+    )
+
+    @property
+    def failed(self) -> bool:
+        """Whether the patient could not be evaluated by both versions, so was not compared."""
+        return bool(self.diagnostics)
 
     @property
     def changed(self) -> bool:
         """Whether the patient gets any different recommendation or data request."""
-        return bool(self.changes or self.needs_added or self.needs_removed or self.problem)
+        return bool(self.changes or self.needs_added or self.needs_removed)
 
 
 class PathwayDiff(_Model):
@@ -131,27 +143,29 @@ def _count_patients(change: Change, compared: Sequence[ScenarioDiff]) -> Change:
     return change.model_copy(update={"patients": count})
 
 
+PATIENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def scenario_files_in(folder: str | os.PathLike[str]) -> list[Path]:
-    """The YAML files directly inside ``folder``, sorted by name."""
-    root = Path(folder)
-    return sorted(p for p in root.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+    """The YAML and JSON files directly inside ``folder``, sorted by name.
+
+    Raises:
+        PathwayError: SPX100 when the folder cannot be read.
+    """
+    return files_in(folder, PATIENT_SUFFIXES)
 
 
 # --------------------------------------------------------------- behaviour
 
 
 def diff_scenario(old: Pathway, new: Pathway, file: str | os.PathLike[str]) -> ScenarioDiff:
-    """Evaluate one scenario patient with both versions and list what differs."""
-    name, data, problem = _read_patient(file)
-    results: list[Evaluation] = []
-    if problem is None:
-        for label, pathway in (("old", old), ("new", new)):
-            try:
-                results.append(pathway.evaluate(pathway.validate(data)))
-            except PatientError as error:
-                problem = f"the patient does not fit the {label} version's record: {error}"
-                break
-    if problem is not None or len(results) != 2:
+    """Evaluate one scenario patient with both versions and list what differs.
+
+    A patient that either version cannot evaluate is not compared: its
+    diagnostics, located in its file, say why.
+    """
+    name, results, problems = _evaluate_both(old, new, file)
+    if problems or len(results) != 2:
         return ScenarioDiff(
             file=str(file),
             name=name,
@@ -159,7 +173,7 @@ def diff_scenario(old: Pathway, new: Pathway, file: str | os.PathLike[str]) -> S
             unchanged=[],
             needs_added=[],
             needs_removed=[],
-            problem=problem,
+            diagnostics=problems,
         )
     before, after = results
     changes, unchanged = _rec_changes(old, new, before, after)
@@ -176,25 +190,58 @@ def diff_scenario(old: Pathway, new: Pathway, file: str | os.PathLike[str]) -> S
     )
 
 
-def _read_patient(
-    file: str | os.PathLike[str],
-) -> tuple[str, dict[str, object], str | None]:
-    """The scenario's name, its ``patient:`` block (or the whole file), and any problem."""
-    tree, problems, _ = read_yaml(file)
-    stem = Path(file).stem
+def _evaluate_both(
+    old: Pathway, new: Pathway, file: str | os.PathLike[str]
+) -> tuple[str, list[Evaluation], list[Diagnostic]]:
+    """The scenario's name, each version's result, and every error that stopped one."""
+    tree, problems, text = read_yaml(file)
     errors = [d for d in problems if d.is_error]
-    if tree is None or errors:
-        first = errors[0] if errors else None
-        return stem, {}, f"cannot be read: {first}" if first else "cannot be read"
-    data = to_plain(tree)
-    if not isinstance(data, dict):
-        return stem, {}, "holds no mapping with a patient"
-    name = data.get("name")
-    label = " ".join(name.split()) if isinstance(name, str) and name.strip() else stem
-    patient = data.get("patient", data)
-    if not isinstance(patient, dict):
-        return label, {}, "its 'patient:' is not a mapping of fields"
-    return label, patient, None
+    name = _scenario_name(tree, Path(file).stem)
+    if errors:
+        return name, [], errors
+    patient = _patient_node(tree)
+    if not isinstance(patient, YMap):
+        return name, [], [_not_a_mapping(patient, str(file))]
+    results: list[Evaluation] = []
+    for pathway in (old, new):
+        try:
+            record = validate_record(
+                pathway.record_model, to_plain(patient), file=str(file), tree=patient, text=text
+            )
+            results.append(pathway.evaluate(record))
+        except PatientError as error:
+            errors += [d for d in error.diagnostics if _not_in(d, errors)]
+    return name, results, errors
+
+
+def _scenario_name(tree: YNode | None, stem: str) -> str:
+    """A scenario's ``name:`` on one line, or the file's stem for a plain patient file."""
+    node = tree.get("name") if isinstance(tree, YMap) else None
+    name = node.value if isinstance(node, YScalar) else None
+    return " ".join(name.split()) if isinstance(name, str) and name.strip() else stem
+
+
+def _patient_node(tree: YNode | None) -> YNode | None:
+    """A scenario file's ``patient:`` block, or the whole of a plain patient file."""
+    block = tree.get("patient") if isinstance(tree, YMap) else None
+    return tree if block is None else block
+
+
+def _not_a_mapping(patient: YNode | None, file: str) -> Diagnostic:
+    """Refused here, not by validation: a text given as a record would be read as its file."""
+    found = describe_value(to_plain(patient))
+    span = patient.span if patient is not None else Span.at(file, 1, 1)
+    return diagnostic(
+        "SPX501",
+        f"a patient must be a mapping of record fields, found {found}",
+        span,
+        hint="write the fields under 'patient:', e.g. 'history: {age: 55}'",
+    )
+
+
+def _not_in(found: Diagnostic, known: Sequence[Diagnostic]) -> bool:
+    """Two versions with the same record model refuse a patient once, not twice."""
+    return all(found.sort_key() != other.sort_key() for other in known)
 
 
 def _rec_changes(

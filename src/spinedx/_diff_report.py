@@ -9,12 +9,12 @@ record is escaped for Markdown, and conditions are shown as code.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from spinedx._diff import Decision, PathwayDiff, RecChange, ScenarioDiff, Side
 from spinedx._diff_structure import Change
+from spinedx._markdown import md_code, md_escape
 from spinedx._results import Check
 
 _HEADINGS = {
@@ -24,7 +24,6 @@ _HEADINGS = {
     "later": "Now later",
     "reworded": "Action reworded",
 }
-_MD_SPECIAL = re.compile(r"([\\`*{}\[\]<>#|!]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 
 
 def report_markdown(diff: PathwayDiff) -> str:
@@ -35,25 +34,6 @@ def report_markdown(diff: PathwayDiff) -> str:
 def report_text(diff: PathwayDiff) -> str:
     """The review as plain text, in the same order as the Markdown."""
     return "\n".join(_Writer(markdown=False).document(diff)) + "\n"
-
-
-def md_escape(text: str) -> str:
-    """Text that Markdown shows as written (no emphasis, links, HTML or table cells).
-
-    Example:
-        >>> md_escape("age <50 *and* [x]")
-        'age \\\\<50 \\\\*and\\\\* \\\\[x\\\\]'
-    """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def md_code(text: str) -> str:
-    """Text as inline code, with a fence longer than any run of backticks inside it."""
-    flat = " ".join(text.split())
-    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _name(scenario: ScenarioDiff) -> str:
@@ -120,9 +100,17 @@ class _Writer:
             yield ""
 
     def summary(self, diff: PathwayDiff) -> Iterator[str]:
-        total = len(diff.scenarios)
+        failed = [s for s in diff.scenarios if s.failed]
+        total = len(diff.scenarios) - len(failed)
         changed = [s for s in diff.scenarios if s.changed]
-        if total == 0:
+        if failed:
+            noun = "patient" if len(failed) == 1 else "patients"
+            yield self.item(
+                0,
+                self.strong(f"{len(failed)} scenario {noun} could not be compared")
+                + ": the errors are listed below.",
+            )
+        if not diff.scenarios:
             yield self.item(0, "No scenario patients were given, so only the files are compared.")
         elif changed:
             yield self.item(
@@ -130,7 +118,7 @@ class _Writer:
                 self.strong(f"{len(changed)} of {total} scenario patients")
                 + " get different recommendations or data requests.",
             )
-        else:
+        elif total:
             yield self.item(
                 0, f"None of the {total} scenario patients gets a different recommendation."
             )
@@ -159,13 +147,21 @@ class _Writer:
             )
 
     def patients(self, diff: PathwayDiff) -> Iterator[str]:
+        failed = [s for s in diff.scenarios if s.failed]
         changed = [s for s in diff.scenarios if s.changed]
-        same = [s for s in diff.scenarios if not s.changed]
+        same = [s for s in diff.scenarios if not s.changed and not s.failed]
         if not changed:
             yield "No scenario patient is affected." if diff.scenarios else "No scenarios given."
             yield ""
         for scenario in changed:
             yield from self.scenario(scenario)
+        if failed:
+            yield from self.heading(3, f"Patients that could not be compared ({len(failed)})")
+            for scenario in failed:
+                yield self.item(0, f"{self.text(scenario.name)} ({self.code(_name(scenario))})")
+                for found in scenario.diagnostics:
+                    yield self.item(1, self.text(str(found)))
+            yield ""
         if same:
             yield from self.heading(3, f"Patients with no change ({len(same)})")
             for scenario in same:
@@ -174,8 +170,6 @@ class _Writer:
 
     def scenario(self, scenario: ScenarioDiff) -> Iterator[str]:
         yield from self.heading(3, f"{self.text(scenario.name)} ({self.code(_name(scenario))})")
-        if scenario.problem:
-            yield self.item(0, f"{self.strong('Could not compare')}: {self.text(scenario.problem)}")
         for change in scenario.changes:
             yield from self.rec_change(change)
         if scenario.needs_added:

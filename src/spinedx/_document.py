@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -19,6 +20,7 @@ from pydantic import model_validator as _model_validator
 from spinedx._diagnostics import Diagnostic, diagnostic
 from spinedx._located import Spans, describe_value, document_error
 from spinedx._urgency import Urgency
+from spinedx._weburl import is_web_address
 from spinedx._yaml import YNode, to_plain
 
 NODE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,99}$"
@@ -214,7 +216,27 @@ def validate_manifest(tree: YNode, file: str) -> tuple[ManifestDoc | None, list[
     data = to_plain(tree)
     if isinstance(data, dict) and isinstance(data.get("stages"), list):
         data["stages"] = [{"id": s} if isinstance(s, str) else s for s in data["stages"]]
-    return _validate(ManifestDoc, data, Spans(tree, file), ())
+    spans = Spans(tree, file)
+    manifest, diagnostics = _validate(ManifestDoc, data, spans, ())
+    return manifest, diagnostics + list(_non_web_urls(data, spans))
+
+
+def _non_web_urls(data: object, spans: Spans) -> Iterator[Diagnostic]:
+    """Source URLs that are not http(s) web addresses: they become links people click."""
+    sources = data.get("sources") if isinstance(data, dict) else None
+    for source_id, source in sources.items() if isinstance(sources, dict) else ():
+        url = source.get("url") if isinstance(source, dict) else None
+        if isinstance(url, str) and url and not is_web_address(url):
+            path = ("sources", source_id, "url")
+            yield diagnostic(
+                "SPX209",
+                f"the url of source '{source_id}' must be a web address starting with "
+                f"http:// or https://, not {describe_value(url)}",
+                spans.value(path),
+                path=path,
+                hint="write the whole address, starting with https:// (a space as %20), "
+                "or leave 'url' out",
+            )
 
 
 def validate_stage(

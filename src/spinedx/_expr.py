@@ -9,8 +9,10 @@ functions (``FUNCTIONS``; ``_calls`` converts them): ``known``, ``count``,
 as in ``at_least(2, history.age > 50, history.weight_loss, history.night_pain)``.
 
 The text goes through Python's own parser (``ast.parse(mode="eval")``), never
-through ``eval``; ``_whitelist`` then maps each allowed Python node onto the
-small, closed set of frozen nodes below and reports everything else. Every
+through ``eval``, after ``_tokens`` has refused comments and literal forms the
+language does not define (``0x10``, ``r"…"``, ``True``); ``_whitelist`` then
+maps each allowed Python node onto the small, closed set of frozen nodes below
+and reports everything else. Every
 node keeps ``offset`` and ``length`` in *characters* of the condition text, so
 the loader can turn a problem into a file span.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import ast
 import re
 
+from spinedx._tokens import check_tokens
 from spinedx._tree import (
     FUNCTIONS,
     MAX_CONDITION_CHARS,
@@ -103,7 +106,7 @@ def parse_condition(text: str) -> tuple[Expr | None, list[ExprProblem]]:
     lead = len(source) - len(body)
     if not body.strip():
         return None, [ExprProblem("SPX401", "the condition is empty", 0, max(len(text), 1))]
-    early = _prescan(body, lead)
+    early = _prescan(body, lead) or check_tokens(body, lead)
     if early:
         return None, early
     tree, problems = _python_parse(body, lead, text)

@@ -23,12 +23,14 @@ from spinedx._build import StageBuilder, StageSource
 from spinedx._checks import CheckContext, run_checks, stage_graph
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._document import ManifestDoc, validate_manifest, validate_stage
-from spinedx._errors import PathwayError, PatientError
+from spinedx._errors import PathwayError
+from spinedx._files import is_folder, is_inside, what_is
+from spinedx._intake import load_record
 from spinedx._located import Spans
 from spinedx._pathway import Pathway
-from spinedx._records import record_model, record_name, record_names, validate_record
+from spinedx._records import record_model, record_name, record_names
 from spinedx._schema import RecordSchema, SchemaType, fact_type
-from spinedx._yaml import YNode, read_yaml, to_plain
+from spinedx._yaml import YNode, read_yaml
 
 MANIFEST = "pathway.yaml"
 _R = TypeVar("_R", bound=BaseModel)
@@ -73,9 +75,16 @@ def check_pathway(
         >>> [d.code for d in check_pathway("pathways/spinal_tumor") if d.is_error]
         []
     """
+    return check_pathway_sources(path, record=record)[0]
+
+
+def check_pathway_sources(
+    path: str | os.PathLike[str], *, record: type[BaseModel] | None = None
+) -> tuple[list[Diagnostic], dict[str, str]]:
+    """:func:`check_pathway`, and the text of each file as it was read, to show excerpts from."""
     with _collector_paused():
         loaded = _load(Path(path), record)
-    return sorted(loaded.diagnostics, key=Diagnostic.sort_key)
+    return sorted(loaded.diagnostics, key=Diagnostic.sort_key), loaded.texts
 
 
 @contextmanager
@@ -111,7 +120,7 @@ _was_enabled = True
 
 
 def _load(path: Path, record: type[BaseModel] | None) -> _Loaded:
-    manifest_path = path / MANIFEST if path.is_dir() else path
+    manifest_path = path / MANIFEST if is_folder(path) else path
     root = manifest_path.parent
     out = _Loaded(None, [], {})
     manifest_tree = _read(manifest_path, out)
@@ -157,19 +166,9 @@ def _load(path: Path, record: type[BaseModel] | None) -> _Loaded:
     return out
 
 
-def _read(path: Path, out: _Loaded) -> YNode | None:
-    if path.exists() and not path.is_file():  # a device never ends; a pipe may never open
-        out.texts[str(path)] = ""
-        out.diagnostics.append(
-            diagnostic(
-                "SPX100",
-                "the file cannot be read: it is not a regular file",
-                Span.at(str(path), 1, 1),
-                hint="name a pathway folder or its pathway.yaml",
-            )
-        )
-        return None
-    tree, problems, text = read_yaml(path)
+def _read(path: Path, out: _Loaded, within: Path | None = None) -> YNode | None:
+    # Only a regular file is read (a device never ends; a pipe may never open).
+    tree, problems, text = read_yaml(path, within=within)
     out.texts[str(path)] = text
     out.diagnostics += problems
     return tree if not any(d.is_error for d in problems) else None
@@ -226,18 +225,11 @@ def _stage_sources(
                 )
         owns = frozenset(entry.data) if entry.data is not None else frozenset({entry.id}) & sections
         stage_path = root / manifest.stage_file(entry)
-        if not stage_path.is_file():
-            out.diagnostics.append(
-                diagnostic(
-                    "SPX206",
-                    f"stage '{entry.id}' has no file '{manifest.stage_file(entry)}' "
-                    "beside the manifest",
-                    spans.value(where),
-                    hint="create the file, or set the stage's 'file:'",
-                )
-            )
+        if found := what_is(stage_path):
+            file = manifest.stage_file(entry)
+            out.diagnostics.append(_not_a_stage_file(entry.id, file, found, spans.value(where)))
             continue
-        if not stage_path.resolve().is_relative_to(root.resolve()):
+        if not is_inside(stage_path, root):
             # A link out of the folder could show lines of any readable file in diagnostics.
             out.diagnostics.append(
                 diagnostic(
@@ -249,7 +241,8 @@ def _stage_sources(
                 )
             )
             continue
-        tree = _read(stage_path, out)
+        # Checked again on the file as opened: the link may change in between.
+        tree = _read(stage_path, out, within=root)
         if tree is None:
             continue
         header, nodes, problems = validate_stage(tree, str(stage_path))
@@ -270,6 +263,16 @@ def _stage_sources(
         yield StageSource(str(stage_path), tree, header, nodes, owns)
 
 
+def _not_a_stage_file(stage: str, file: str, found: str, where: Span) -> Diagnostic:
+    if found == "does not exist":
+        message = f"stage '{stage}' has no file '{file}' beside the manifest"
+        hint = "create the file, or set the stage's 'file:'"
+    else:
+        message = f"stage '{stage}' file '{file}' {found}"
+        hint = f"put the stage's YAML in '{file}', or set the stage's 'file:' to the file with it"
+    return diagnostic("SPX206", message, where, hint=hint)
+
+
 def _digest(texts: Mapping[str, str]) -> str:
     hasher = hashlib.sha256()
     for name, text in texts.items():  # manifest first, then stages in manifest order
@@ -281,7 +284,10 @@ def _digest(texts: Mapping[str, str]) -> str:
 
 
 def load_patient(path: str | os.PathLike[str], model: type[_R] | None = None) -> _R | BaseModel:
-    """Load a patient file (strict YAML) into the record model, ``Patient`` by default.
+    """Load a patient file into the record model, ``Patient`` by default.
+
+    A ``.json`` file is read by JSON's grammar, any other as strict YAML; both
+    refuse repeated keys and give every problem its line and column.
 
     Raises:
         PatientError: every problem, with field path, expected value and position.
@@ -291,11 +297,7 @@ def load_patient(path: str | os.PathLike[str], model: type[_R] | None = None) ->
         >>> patient.history.cancers
         []
     """
-    file = str(path)
-    tree, problems, text = read_yaml(path)
-    if tree is None or any(d.is_error for d in problems):
-        raise PatientError(problems, {file: text})
-    return validate_record(_patient_model(model), to_plain(tree), file=file, tree=tree, text=text)
+    return load_record(_patient_model(model), path)
 
 
 def _patient_model(model: type[BaseModel] | None) -> type[BaseModel]:

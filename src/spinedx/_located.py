@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
+from spinedx._validated import DUPLICATE_ENTRY
 from spinedx._yaml import YNode, spans_by_path
 
 _KEY = "__key__"
@@ -122,6 +123,14 @@ def document_error(
             hint = "a comma inside {…} starts a new key: put a value that holds a comma in quotes"
         elif allowed:
             hint = "allowed keys here: " + ", ".join(sorted(allowed))
+    elif kind == DUPLICATE_ENTRY:
+        first = int((error.get("ctx") or {}).get("first", 0))
+        code, span = "SPX502", spans.value(path)
+        message = f"'{where}' repeats '{dotted((*path[:-1], first))}' exactly"
+        hint = (
+            "remove one of the two; if there really are two, record what tells them "
+            "apart (for example the level, the side or the date)"
+        )
     elif kind in _EXPECTED:
         code, span = "SPX201", spans.value(path)
         message = f"'{where}' must be {_EXPECTED[kind]}, found {found}"

@@ -14,8 +14,9 @@ from spinedx._diagnostics import Diagnostic
 from spinedx._document import ManifestDoc
 from spinedx._errors import PathwayChangedError
 from spinedx._evaluate import ExplainContext, explain_walk, walk
+from spinedx._intake import validate_record
 from spinedx._recommend import compile_program, run, run_known
-from spinedx._records import record_model, register_record, validate_record
+from spinedx._records import record_model, register_record
 from spinedx._results import Evaluation, PathwayRef
 from spinedx._schema import RecordSchema
 from spinedx._steps import Stage
@@ -118,11 +119,10 @@ class Pathway:
     def recommend(self, patient: BaseModel | Mapping[str, object]) -> list[str]:
         """The ids of the recommendations reached, without building explanations.
 
-        This is the fast path for cohorts and audits. Plain data is validated
-        strictly first, as by :meth:`evaluate`.
+        This is the fast path for cohorts and audits. The patient is validated
+        exactly as by :meth:`evaluate`.
         """
-        if not isinstance(patient, self.record_model):
-            patient = self.validate(patient)
+        patient = self.validate(patient)
         generated = self._generated
         if generated is None:
             generated = self._generated = generate(self.stages)
@@ -137,15 +137,17 @@ class Pathway:
             generated = self._generated = generate(self.stages)
         return run_known(generated, patient)
 
-    def validate(self, patient: BaseModel | Mapping[str, object]) -> BaseModel:
-        """The patient as an instance of the record model (validated if it is plain data)."""
-        if isinstance(patient, self.record_model):
-            return patient
-        if isinstance(patient, BaseModel):
-            raise TypeError(
-                f"this pathway reads {self.record_model.__name__} records, "
-                f"not {type(patient).__name__}"
-            )
+    def validate(self, patient: BaseModel | Mapping[str, object] | str | bytes) -> BaseModel:
+        """The patient as a validated instance of the record model.
+
+        Plain data and JSON text are validated strictly; an instance is
+        validated again unless validation made it (one built with
+        ``model_construct`` or changed by ``model_copy(update=...)`` is not).
+
+        Raises:
+            PatientError: when the patient does not fit the record model.
+            TypeError: for an instance of another model.
+        """
         return validate_record(self.record_model, patient)
 
     def __reduce__(self) -> tuple[object, tuple[str, type[BaseModel], str | None, str]]:

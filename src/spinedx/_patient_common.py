@@ -9,9 +9,9 @@ silently converted value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import (
     AfterValidator,
@@ -21,16 +21,57 @@ from pydantic import (
     Strict,
     ValidationError,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from spinedx._validated import DUPLICATE_ENTRY, mark_validated
 
 Loc = tuple[str | int, ...]
 
 
 class RecordModel(BaseModel):
-    """Base of every model in the patient record: immutable, and no unknown keys."""
+    """Base of every model in the patient record: immutable, and no unknown keys.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    No list holds the same entry twice: a lesion listed twice would count as
+    two lesions, and a cancer listed twice as two cancers. Entries that record
+    nothing at all may repeat: there is nothing in them to have been copied. An instance given
+    where a section is expected is validated again ("always"), so that one
+    built with ``model_construct`` cannot ride inside a validated record.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", allow_inf_nan=False, revalidate_instances="always"
+    )
+
+    @model_validator(mode="after")
+    def _each_entry_once(self) -> Self:
+        problems = Problems(type(self).__name__)
+        for name, value in self.__dict__.items():
+            if isinstance(value, list) and len(value) > 1:
+                _repeated_entries(problems, name, value)
+        problems.raise_if_any()
+        mark_validated(self)
+        return self
+
+
+def _repeated_entries(problems: Problems, name: str, entries: list[object]) -> None:
+    first_at: dict[object, int] = {}
+    for index, entry in enumerate(entries):
+        if isinstance(entry, BaseModel) and _records_nothing(entry):
+            continue  # "two lesions, neither described yet" is a finding, not a copy
+        # Entries compare by their fields, as written: a frozen model holding a list
+        # cannot be hashed, its JSON can.
+        key = entry.model_dump_json() if isinstance(entry, BaseModel) else entry
+        first = first_at.setdefault(key, index)
+        if first != index:
+            problems.add(
+                (name, index),
+                f"entry {index} repeats entry {first} exactly",
+                None,
+                kind=DUPLICATE_ENTRY,
+                context={"first": first},
+            )
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -121,6 +162,10 @@ def whole_years(start: date, end: date) -> int:
     return years
 
 
+def _records_nothing(entry: BaseModel) -> bool:
+    return all(value is None or value == [] for value in entry.__dict__.values())
+
+
 class Problems:
     """Collects consistency errors so one validator reports all of them at once.
 
@@ -133,9 +178,16 @@ class Problems:
         self._title = title
         self._errors: list[InitErrorDetails] = []
 
-    def add(self, loc: Loc, message: str, value: object, kind: str = "inconsistent") -> None:
+    def add(
+        self,
+        loc: Loc,
+        message: str,
+        value: object,
+        kind: str = "inconsistent",
+        context: Mapping[str, object] | None = None,
+    ) -> None:
         """Record one problem at ``loc``; ``message`` is a plain sentence."""
-        error = PydanticCustomError(kind, "{detail}", {"detail": message})
+        error = PydanticCustomError(kind, "{detail}", {"detail": message, **(context or {})})
         self._errors.append(InitErrorDetails(type=error, loc=loc, input=value))
 
     def raise_if_any(self) -> None:

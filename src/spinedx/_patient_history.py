@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
-from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic import Field, computed_field, model_validator
 
 from spinedx._patient_common import Flag, Number, Problems, RecordModel, any_true, given_without
 from spinedx._patient_history_items import (
@@ -219,13 +219,6 @@ class History(RecordModel):
     acute_kidney_injury: Flag | None = Field(
         None, description="Does the patient have an acute kidney injury now?"
     )
-
-    @field_validator("pain_sites")
-    @classmethod
-    def _each_site_once(cls, sites: list[SpinalRegion] | None) -> list[SpinalRegion] | None:
-        if sites is not None and len(set(sites)) != len(sites):
-            raise ValueError("each pain site may be listed only once")
-        return sites
 
     @model_validator(mode="after")
     def _details_agree_with_findings(self) -> History:

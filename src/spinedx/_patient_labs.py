@@ -242,7 +242,10 @@ class Labs(RecordModel):
         return round(numerator.value / self.lymphocytes.value, digits)
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Neutrophil-to-lymphocyte ratio (supporting information only).",
+        description=(
+            "Neutrophil-to-lymphocyte ratio (supporting information only); unknown when either "
+            "count is missing or lymphocytes are 0, where the ratio has no value."
+        ),
         json_schema_extra={"unit": "ratio"},
     )
     @property
@@ -252,7 +255,10 @@ class Labs(RecordModel):
         return self._ratio(self.neutrophils, 2)
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Platelet-to-lymphocyte ratio (supporting information only).",
+        description=(
+            "Platelet-to-lymphocyte ratio (supporting information only); unknown when either "
+            "count is missing or lymphocytes are 0, where the ratio has no value."
+        ),
         json_schema_extra={"unit": "ratio"},
     )
     @property

@@ -25,6 +25,7 @@ from spinedx._conditions import check_value
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
 from spinedx._document import FactName, RecId, _Doc, _validate
 from spinedx._errors import PathwayError
+from spinedx._files import files_in, is_folder
 from spinedx._located import Spans, document_error
 from spinedx._pathway import Pathway
 from spinedx._schema import closest, fact_type
@@ -97,11 +98,12 @@ class Scenario:
 
 
 def scenario_files(folder: str | os.PathLike[str]) -> list[Path]:
-    """The scenario files directly inside ``folder``, sorted by name."""
-    root = Path(folder)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file())
+    """The scenario files directly inside ``folder``, sorted by name.
+
+    Raises:
+        PathwayError: SPX100 when the folder exists but cannot be read.
+    """
+    return files_in(folder, SCENARIO_SUFFIXES) if is_folder(folder) else []
 
 
 def load_scenarios(

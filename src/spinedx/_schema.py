@@ -136,10 +136,43 @@ def fact_type(kind: str, values: Sequence[str] | None = None) -> SchemaType:
     return simple[kind]
 
 
+_CUTOFF = 0.6
+MAX_NAMES_SEARCHED = 100_000
+"""Names one run of suggestions may look through; the first search is always complete."""
+
+
 def closest(name: str, candidates: typing.Iterable[str]) -> str | None:
-    """The candidate most like ``name``, if any is close enough to suggest."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """The candidate most like ``name``, if any is close enough to suggest.
+
+    A candidate whose length alone rules it out is never compared: difflib's
+    ratio is at most ``2 * shorter / (both lengths)``.
+    """
+    size = len(name)
+    near = [c for c in candidates if 2 * min(size, len(c)) >= _CUTOFF * (size + len(c))]
+    matches = difflib.get_close_matches(name, near, n=1, cutoff=_CUTOFF)
     return matches[0] if matches else None
+
+
+class SuggestionBudget:
+    """Bounds the work of many "did you mean" searches over the same large set of names.
+
+    Each search looks through every candidate, so thousands of misspelt names
+    in a pathway of thousands of nodes would cost millions of comparisons.
+    Searches go on until :data:`MAX_NAMES_SEARCHED` names have been looked
+    through; after that none is made, and the caller's plain hint stands.
+    """
+
+    def __init__(self, names: int = MAX_NAMES_SEARCHED) -> None:
+        self.left = names
+        self.searched = False
+
+    def closest(self, name: str, candidates: typing.Sequence[str]) -> str | None:
+        """:func:`closest`, or None once the budget is spent."""
+        if self.searched and len(candidates) > self.left:
+            return None
+        self.left -= len(candidates)
+        self.searched = True
+        return closest(name, candidates)
 
 
 class RecordSchema:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinedx._closures import link
-from spinedx._compile import ARITH, days_between, literal_value, normaliser, years_between
+from spinedx._compile import days_between, literal_value, normaliser, years_between
+from spinedx._numbers import ARITH, negate, no_number
 from spinedx._tree import (
     Arith,
     AtLeast,
@@ -44,13 +45,21 @@ Scope = Mapping[str, tuple[str, Any]]  # variable -> (concrete path of the item,
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """One value a condition read, for explanations; ``None`` means not known."""
+    """One value a condition read, for explanations; ``None`` means not known.
+
+    A calculation that gave no number (``a / b`` with ``b`` zero) is kept as a read
+    too, its path the calculation as written and ``why`` the reason, so the
+    explanation shows why a condition is unknown although nothing is missing.
+    """
 
     path: str
     value: object | None
+    why: str | None = None
 
     def display(self) -> str:
         """The read as a clinician would check it, e.g. ``history.age = 62``."""
+        if self.why is not None:
+            return f"{self.path} = not known ({self.why})"
         return f"{self.path} = {format_value(self.value)}"
 
 
@@ -74,10 +83,11 @@ def format_value(value: object) -> str:
 
 
 def trace(
-    expr: Expr, types: Types, record: object, facts: Mapping[str, object]
+    expr: Expr, types: Types, record: object, facts: Mapping[str, object], text: str = ""
 ) -> tuple[Any, tuple[Read, ...], Missing]:
-    """The value of ``expr``, every read in order (deduplicated), and what was missing."""
-    tracer = _Tracer(types, record, facts)
+    """The value of ``expr`` (parsed from ``text``), every read in order (deduplicated),
+    and what was missing."""
+    tracer = _Tracer(types, record, facts, text)
     value, missing = tracer.eval(expr, {})
     if value is not None:
         missing = ()
@@ -85,8 +95,11 @@ def trace(
 
 
 class _Tracer:
-    def __init__(self, types: Types, record: object, facts: Mapping[str, object]) -> None:
+    def __init__(
+        self, types: Types, record: object, facts: Mapping[str, object], text: str
+    ) -> None:
         self.types = types
+        self.text = text
         self.record = record
         self.facts = facts
         self.reads: dict[str, Read] = {}
@@ -110,15 +123,24 @@ class _Tracer:
                 (a, ma), (b, mb) = self.eval(left, scope), self.eval(right, scope)
                 if a is None or b is None:
                     return None, ma + mb
-                return ARITH[op](a, b), ()
+                return self.calculated(node, ARITH[op](a, b), no_number(op, b)), ()
             case Neg(operand=operand):
                 value, missing = self.eval(operand, scope)
-                return (None if value is None else -value), missing
+                if value is None:
+                    return None, missing
+                return self.calculated(node, negate(value), no_number("-", value)), ()
             case Call():
                 return self.call(node, scope)
             case Quantifier():
                 return self.quantifier(node, scope)
         raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+    def calculated(self, node: Expr, value: Any, why: str) -> Any:
+        """A calculation's result; one that is no number is kept, with why, as a read."""
+        if value is None:
+            path = self.text[node.offset : node.offset + node.length] or "a calculation"
+            self.reads.setdefault(path, Read(path, None, why))
+        return value
 
     def read(self, node: Path | Var | FactRef, scope: Scope) -> tuple[Any, Missing]:
         if isinstance(node, FactRef):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from spinedx._numbers import ARITH
 from spinedx._schema import (
     BoolType,
     DateType,
@@ -74,6 +75,7 @@ class _Checker(RuleChecker):
         self.schema = schema
         self.facts = facts
         self.scope: dict[str, SchemaType] = {}
+        self.constants: dict[int, int | float] = {}  # the value of each fixed-number node
 
     def check(self, node: Expr) -> SchemaType | None:
         found = self._check(node)
@@ -87,6 +89,8 @@ class _Checker(RuleChecker):
                 self.report("SPX405", "a list can only stand after 'in'", node)
                 return None
             case Literal(value=value):
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    self.constants[id(node)] = value
                 return literal_type(value)
             case Path(parts=parts, part_offsets=offsets):
                 return self.walk(self.schema.root, parts, offsets, ())
@@ -113,15 +117,46 @@ class _Checker(RuleChecker):
                 ]
                 if None in integer:
                     return None
+                self.fold(node)
                 return NumberType(integer=all(integer) and op != "/")
             case Neg(operand=operand):
                 whole = self.expect_number(operand, "'-' works on numbers")
+                if id(operand) in self.constants:
+                    self.constants[id(node)] = -self.constants[id(operand)]
                 return None if whole is None else NumberType(integer=whole)
             case Call():
                 return self.call(node)
             case Quantifier():
                 return self.quantifier(node)
         return None  # pragma: no cover - the match above is exhaustive
+
+    def fold(self, node: Arith) -> None:
+        """Work out a calculation on fixed numbers now; refuse one that gives no number.
+
+        Each step is checked as at evaluation (``_numbers``), so the numbers stay
+        within a float's range and the work is bounded.
+        """
+        if id(node.right) not in self.constants:
+            return
+        right = self.constants[id(node.right)]
+        if node.op == "/" and right == 0:
+            self.report(
+                "SPX413",
+                f"{self.quoted(node)} divides by zero, so it never gives a number",
+                node,
+                "divide by a number other than 0",
+            )
+        elif id(node.left) in self.constants:
+            value = ARITH[node.op](self.constants[id(node.left)], right)
+            if value is None:
+                self.report(
+                    "SPX413",
+                    f"{self.quoted(node)} is too large to be a number",
+                    node,
+                    "check the calculation; numbers may be at most 10**15",
+                )
+            else:
+                self.constants[id(node)] = value
 
     # -- reads ---------------------------------------------------------------
 

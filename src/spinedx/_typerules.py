@@ -225,6 +225,8 @@ class RuleChecker:
                     condition_hint(self.source(node), node_type),
                 )
                 return False
+        if isinstance(left_type, EnumType) and isinstance(right_type, EnumType):
+            return self.enums_meet(left, left_type, right, right_type)
         families = {family(left_type), family(right_type)}
         if len(families) == 1:
             return True
@@ -253,6 +255,25 @@ class RuleChecker:
             f'{self.quoted(field)} cannot be "{value}"; it is {describe_type(field_type)}',
             literal,
             hint,
+        )
+        return False
+
+    def enums_meet(
+        self, left: Expr, left_type: EnumType, right: Expr, right_type: EnumType
+    ) -> bool:
+        """Two fields with fixed values can be equal only if they share a value."""
+        if set(left_type.values) & set(right_type.values) or not (
+            left_type.values and right_type.values
+        ):
+            return True
+        example = f'{self.source(left)} == "{left_type.values[0]}"'
+        self.at(
+            "SPX405",
+            f"{self.quoted(left)} ({describe_type(left_type)}) and {self.quoted(right)} "
+            f"({describe_type(right_type)}) share no value, so they can never match",
+            left.offset,
+            right.offset + right.length - left.offset,
+            f"compare each with one of its own values, for example {example}",
         )
         return False
 

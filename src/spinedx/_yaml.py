@@ -3,26 +3,32 @@
 The tree is built from PyYAML's parser *events*, never from constructed
 objects: aliases are never expanded, tags never constructed, and the build
 loop keeps its own stack, so no nesting depth can exhaust Python's. Plain
-scalars resolve by a subset of the YAML 1.2 core schema, and every spelling
-that YAML 1.1 reads differently (``no``, ``012``, ``12:30``) is an error: a
-clinician's ``contrast: no`` must never silently become ``False``.
+scalars resolve by a subset of the YAML 1.2 core schema (``_plain``), and
+every spelling that YAML 1.1 reads differently (``no``, ``012``, ``12:30``)
+is an error: a clinician's ``contrast: no`` must never silently become
+``False``. The text is checked first (``_text``), and its nodes are counted
+before any tree is built from it.
 """
 
 from __future__ import annotations
 
-import math
+import errno
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final, Protocol
 
 import yaml
 
 from spinedx._diagnostics import Diagnostic, Span, diagnostic, sort_diagnostics
+from spinedx._files import FileProblemError, read_bytes
+from spinedx._plain import resolve, word_key
+from spinedx._text import BREAK, decode, line_and_column, refused_characters
 
 MAX_FILE_BYTES: Final = 5 * 1024 * 1024
 MAX_DEPTH: Final = 64
+MAX_NODES: Final = 200_000
+"""Most keys, values and list items one file may hold; the largest benchmark stage has 143,000."""
 
 # libyaml is many times faster; the pure-Python parser is only the fallback.
 _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
@@ -38,15 +44,25 @@ class YScalar:
     span: Span
     style: str | None
     raw: str
+    written: str = ""
+    """The scalar as written in the file, when it runs over several lines."""
 
     def offset_span(self, offset: int, length: int = 1) -> Span:
         """Span of the characters ``[offset, offset + length)`` of :attr:`raw`.
 
         Exact for plain and quoted scalars on one line without escapes, and for
-        single-quoted ones with ``''`` escapes; for a literal block (``|``) the
-        line is exact and the column is 1; otherwise the scalar's own start.
+        single-quoted ones with ``''`` escapes; exact at ``offset`` for a scalar
+        over several lines without escapes (a folded ``>-`` condition); for a
+        literal block (``|``) otherwise the line is exact and the column is 1;
+        otherwise the scalar's own start.
         """
         span = self.span
+        if self.written:
+            found = _locate(self.raw, self.written, offset)
+            if found is not None:
+                lines, column = found
+                start = span.column if lines == 0 else 1
+                return Span.at(span.file, span.line + lines, start + column, length)
         if span.end_line == span.line:
             quotes = 0 if self.style is None else 2
             offset = min(max(offset, 0), len(self.raw))
@@ -63,6 +79,36 @@ class YScalar:
             line = span.line + 1 + self.raw.count("\n", 0, max(offset, 0))
             return Span.at(span.file, min(line, span.end_line), 1)
         return Span.at(span.file, span.line, span.column)
+
+
+def _locate(value: str, written: str, offset: int) -> tuple[int, int] | None:
+    """Where ``value[offset]`` stands in ``written``: lines below the first, and
+    characters into that line; ``None`` if escapes make it unclear.
+
+    The value is the written text less its header or quotes, indentation and
+    folded line breaks, so its characters are found in ``written`` in order,
+    skipping nothing but white space.
+    """
+    if not value:
+        return None
+    at = 0
+    if written[:1] in ("|", ">"):
+        header = _BREAK.search(written)
+        at = header.end() if header else len(written)
+    elif written[:1] in ("'", '"'):
+        at = 1
+    last = min(max(offset, 0), len(value) - 1)
+    for index, char in enumerate(value[: last + 1]):
+        while at < len(written) and written[at] != char:
+            if not written[at].isspace():
+                return None
+            at += 1
+        if at == len(written):
+            return None
+        if index < last:
+            at += 1
+    breaks = list(_BREAK.finditer(written, 0, at))
+    return (len(breaks), at - breaks[-1].end()) if breaks else (0, at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,32 +157,8 @@ YNode = YScalar | YSeq | YMap
 Value = str | int | float | bool | None
 YPath = tuple[str | int, ...]
 
-_NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS: Final = {
-    word: word[0] in "tT" for word in ("true", "True", "TRUE", "false", "False", "FALSE")
-}
-_YAML11_BOOLS: Final = frozenset(
-    "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()  # noqa: SIM905 - reads as the list
-)
-_NUMBER_START: Final = frozenset("0123456789+-.")
-_INT: Final = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_FLOAT: Final = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
-# Spellings that YAML 1.1 (PyYAML, many editors) reads as some other number.
-_AMBIGUOUS: Final = (
-    (r"0(?:x[0-9a-fA-F_]+|o[0-7_]+|b[01_]+)", "has a base prefix"),
-    (r"0[0-9_]+", "has a leading zero, which YAML 1.1 reads as octal"),
-    (r"[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?", "is a base-60 number to YAML 1.1, not a time"),
-    (r"(?=.*_)[0-9_.]*[0-9][0-9_.]*", "has '_' between digits, which YAML versions read apart"),
-    (r"\.(?:inf|Inf|INF|nan|NaN|NAN)", "is not a finite number"),
-    # YAML 1.1 floats need a point and a signed exponent: '1e3' is text there.
-    (r"(?:[0-9]+[eE][-+]?|[0-9]*\.[0-9]*[eE])[0-9]+", "is text to YAML 1.1, a number to 1.2"),
-)
-_AMBIGUOUS_RES: Final = tuple((re.compile("[-+]?" + p), why) for p, why in _AMBIGUOUS)
-_CONTROL: Final = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# PyYAML and libyaml both break lines at these; so does str.splitlines().
-_BREAK: Final = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_BREAK: Final = BREAK
 _CORE_TAG: Final = "tag:yaml.org,2002:"
-_BOM: Final = b"\xef\xbb\xbf"
 _TOO_DEEP: Final = f"mappings and lists nest deeper than {MAX_DEPTH} levels"
 _HINTS: Final = {
     "SPX102": "keep one of the two",
@@ -146,9 +168,15 @@ _HINTS: Final = {
     "SPX106": "write true or false, or quote it if you mean the text",
     "SPX107": "quote it if you mean text, or write the plain decimal number",
     "SPX108": "split the pathway into smaller stage files",
-    "SPX109": "save the file as UTF-8 text; delete control characters (often invisible)",
     "SPX110": "flatten the structure",
     "SPX111": "keep one document per file; remove the extra '---' line",
+    "SPX113": "rename the key, or put it in quotes if the name must stay",
+    "SPX114": "split the pathway into smaller stage files",
+}
+_UNREADABLE_HINTS: Final = {
+    errno.EISDIR: "name the YAML file itself, not a folder",
+    errno.EINVAL: "name a YAML file, not a device or a pipe",
+    errno.EACCES: "copy the file into the pathway folder; spinedx reads no file outside it",
 }
 
 
@@ -158,40 +186,6 @@ class _Mark(Protocol):
     index: int
     line: int
     column: int
-
-
-def _resolve(raw: str) -> tuple[Value, tuple[str, str] | None]:
-    """A plain scalar's value, and (code, message) when it is ambiguous: then it stays text."""
-    if raw in _NULLS:
-        return None, None
-    if raw in _BOOLS:
-        return _BOOLS[raw], None
-    if raw in _YAML11_BOOLS:
-        return raw, ("SPX106", f"'{raw}' is a yes/no word that YAML 1.1 reads as a boolean")
-    if raw[0] not in _NUMBER_START:
-        return raw, None
-    if _INT.fullmatch(raw):
-        try:
-            return int(raw), None
-        except ValueError:  # beyond Python's limit on digits converted from text
-            return raw, ("SPX107", f"'{raw[:12]}…' has too many digits to be a number")
-    for pattern, why in _AMBIGUOUS_RES:
-        if pattern.fullmatch(raw):
-            return raw, ("SPX107", f"'{raw}' {why}")
-    if _FLOAT.fullmatch(raw):
-        number = float(raw)
-        if math.isfinite(number):
-            return number, None
-        return raw, ("SPX107", f"'{raw}' is too large to be a finite number")
-    return raw, None
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of ``text[index]``, breaking lines where YAML does."""
-    line, start = 1, 0
-    for match in _BREAK.finditer(text, 0, index):
-        line, start = line + 1, match.end()
-    return line, index - start + 1
 
 
 class _Frame:
@@ -213,7 +207,8 @@ class _Builder:
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.eof = _position(text, len(text))
+        self.text = text
+        self.eof = line_and_column(text, len(text))
         self.diagnostics: list[Diagnostic] = []
         self.stack: list[_Frame] = []
         self.root: YNode | None = None
@@ -282,14 +277,20 @@ class _Builder:
             return
         value: Value = raw
         if style is None:
-            value, problem = _resolve(raw)
+            value, problem = resolve(raw)
             if problem is not None:
                 self.report(*problem, span)
-        self.attach(YScalar(value, span, style, raw))
+        written = ""
+        start, end = event.start_mark, event.end_mark
+        if span.end_line > span.line and start and end:  # to locate problems inside it
+            written = self.text[start.index : end.index]
+        self.attach(YScalar(value, span, style, raw, written))
 
     def key(self, frame: _Frame, key: YScalar) -> None:
         if key.style is None and key.raw == "<<":
             self.report("SPX104", "the merge key '<<' is not allowed", key.span)
+        if key.style is None and (word := word_key(key.raw)):
+            self.report("SPX113", word, key.span)
         first = frame.seen.setdefault(key.raw, key)
         if first is not key:
             message = f"the key '{key.raw}' appears twice in this mapping"
@@ -359,7 +360,7 @@ def _syntax_error(error: yaml.YAMLError, text: str, builder: _Builder) -> Diagno
     if "nesting depth" in problem:  # libyaml's own limit, met while it scans ahead
         code, message, hint = "SPX110", _TOO_DEEP, _HINTS["SPX110"]
         end = mark.index if mark is not None else len(text)
-        line, column = _position(text, _flow_overflow(text, builder, end))
+        line, column = line_and_column(text, _flow_overflow(text, builder, end))
     return diagnostic(code, message, Span.at(builder.file, line, column), hint=hint)
 
 
@@ -395,40 +396,19 @@ def _one(code: str, message: str, file: str, where: tuple[int, int] = (1, 1)) ->
     return [diagnostic(code, message, Span.at(file, *where), hint=_HINTS.get(code))]
 
 
-def _decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
-    """UTF-8 text without its BOM, or SPX109 at the first byte that is not UTF-8."""
-    # The BOM comes off first: "utf-8-sig" counts its error offsets after the BOM.
-    bom = len(_BOM) if data.startswith(_BOM) else 0
-    body = data[bom:]
-    try:
-        return body.decode("utf-8"), []
-    except UnicodeDecodeError as error:
-        good = body[: error.start].decode("utf-8")
-        # A control character before the bad byte is the first problem to show.
-        if problems := _control(good, file):
-            return None, problems
-        offset = bom + error.start
-        message = f"byte 0x{body[error.start]:02x} at offset {offset} is not valid UTF-8"
-        return None, _one("SPX109", message, file, _position(good, len(good)))
-
-
-def _control(text: str, file: str) -> list[Diagnostic]:
-    """SPX109 at the first character that YAML does not allow in text, if there is one."""
-    found = _CONTROL.search(text)
-    if found is None:
-        return []
-    message = f"the control character U+{ord(found.group()):04X} is not allowed in YAML"
-    return _one("SPX109", message, file, _position(text, found.start()))
-
-
 def _too_large(size: int, file: str) -> list[Diagnostic]:
     return _one("SPX108", f"the file has {size} bytes; the limit is {MAX_FILE_BYTES}", file)
 
 
 def _parse_text(text: str, file: str) -> tuple[YNode | None, list[Diagnostic]]:
-    if problems := _control(text, file):
+    if problems := refused_characters(text, file):
         return None, problems
     builder = _Builder(file, text)
+    # A node takes at most one character, so only a long text can hold too many.
+    if len(text) > MAX_NODES // 2 and (past := _past_the_cap(text)) is not None:
+        message = f"the file holds more than {MAX_NODES} keys, values and list items"
+        builder.report("SPX114", message, builder.event_span(past))
+        return None, builder.diagnostics
     loader = _LOADER(text)
     try:
         while loader.check_event():
@@ -444,6 +424,29 @@ def _parse_text(text: str, file: str) -> tuple[YNode | None, list[Diagnostic]]:
         builder.report("SPX208", "the file holds no content", Span.at(file, 1, 1))
         root = None
     return root, sort_diagnostics(builder.diagnostics)
+
+
+def _past_the_cap(text: str) -> yaml.NodeEvent | None:
+    """The node past :data:`MAX_NODES`, if the text holds that many.
+
+    Counted from the parser's events before any tree is built: a tree of
+    millions of one-letter items would take gigabytes before it could be
+    refused. A syntax error ends the count; building the tree reports it.
+    """
+    loader = _LOADER(text)
+    nodes = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    return event
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 def parse_yaml(text: str | bytes, file: str) -> tuple[YNode | None, list[Diagnostic]]:
@@ -471,18 +474,24 @@ def parse_yaml(text: str | bytes, file: str) -> tuple[YNode | None, list[Diagnos
     if size > MAX_FILE_BYTES:
         return None, _too_large(size, file)
     if isinstance(text, bytes):
-        decoded, problems = _decode(text, file)
+        decoded, problems = decode(text, file)
         if decoded is None:
             return None, problems
         text = decoded
     return _parse_text(text.removeprefix("\ufeff"), file)
 
 
-def read_yaml(path: str | os.PathLike[str]) -> tuple[YNode | None, list[Diagnostic], str]:
+def read_yaml(
+    path: str | os.PathLike[str], *, within: str | os.PathLike[str] | None = None
+) -> tuple[YNode | None, list[Diagnostic], str]:
     """Read and parse one YAML file; an oversized file is refused before it is read.
+
+    Only a regular file is read: a folder, a device or a pipe is refused
+    without waiting on it.
 
     Args:
         path: The file; diagnostics name it as given.
+        within: A folder the opened file must lie in (checked on what was opened).
 
     Returns:
         The tree (as from :func:`parse_yaml`), the diagnostics, and the decoded
@@ -495,14 +504,15 @@ def read_yaml(path: str | os.PathLike[str]) -> tuple[YNode | None, list[Diagnost
     """
     file = os.fspath(path)
     try:
-        with Path(file).open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            data = b"" if size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
+        data, size = read_bytes(file, MAX_FILE_BYTES, within=within)
     except OSError as error:
-        return None, _one("SPX100", f"the file cannot be read: {error.strerror or error}", file), ""
-    if max(size, len(data)) > MAX_FILE_BYTES:  # st_size is 0 for pipes and can be stale
-        return None, _too_large(max(size, len(data)), file), ""
-    text, problems = _decode(data, file)
+        message = f"the file cannot be read: {error.strerror or error}"
+        hint = _UNREADABLE_HINTS.get(error.errno or 0)
+        hint = hint if isinstance(error, FileProblemError) else None
+        return None, [diagnostic("SPX100", message, Span.at(file, 1, 1), hint=hint)], ""
+    if size > MAX_FILE_BYTES:
+        return None, _too_large(size, file), ""
+    text, problems = decode(data, file)
     if text is None:
         return None, problems, ""
     tree, problems = _parse_text(text, file)
