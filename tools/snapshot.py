@@ -65,6 +65,7 @@ def _load_scenarios(pathway: Any, folder: Path | None = None) -> list[Any]:
 DEFAULT = ROOT / "tools" / "snapshot-data"
 SHIPPED = ROOT / "pathways" / "spinal_tumor"
 GENERATED = 300
+RECORDS = "generated-records.jsonl"
 
 
 def _relative(path: str | os.PathLike[str]) -> str:
@@ -75,12 +76,17 @@ def _relative(path: str | os.PathLike[str]) -> str:
         return text
 
 
+def _portable(text: str | None) -> str | None:
+    """A message may name another file by absolute path; the checkout's place is not behaviour."""
+    return None if text is None else text.replace(str(ROOT), "<root>")
+
+
 def _diagnostic_rows(folder: Path) -> Iterator[str]:
     for d in spinedx.check_pathway(folder):
         span = d.span
         yield (
             f"{d.code} {_relative(span.file)}:{span.line}:{span.column}"
-            f" [{d.severity}] {d.message} || hint: {d.hint}"
+            f" [{d.severity}] {_portable(d.message)} || hint: {_portable(d.hint)}"
         )
 
 
@@ -164,10 +170,10 @@ def _generated_records() -> list[dict[str, Any]]:
     return drawn
 
 
-def generated() -> str:
+def generated(records: list[dict[str, Any]]) -> str:
     pathway = spinedx.load_pathway(SHIPPED)
     lines = []
-    for index, record in enumerate(_generated_records()):
+    for index, record in enumerate(records):
         try:
             patient = spinedx.Patient.model_validate(record)
         except ValueError as error:
@@ -228,20 +234,27 @@ def cli(out: Path) -> None:
         (target / f"{name}.txt").write_text(text)
 
 
-def write(out: Path) -> None:
+def write(out: Path, records: list[dict[str, Any]] | None = None) -> None:
+    """Write a snapshot; the generated records are drawn anew unless given."""
+    if records is None:
+        drawn = _generated_records()
+        records = [json.loads(json.dumps(r, default=str)) for r in drawn]
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    # The records are part of the snapshot: a check evaluates exactly these again.
+    (out / RECORDS).write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records))
     (out / "diagnostics.txt").write_text(diagnostics())
     evaluations(out)
-    (out / "generated.txt").write_text(generated())
+    (out / "generated.txt").write_text(generated(records))
     cli(out)
 
 
 def check(expected: Path) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         actual = Path(scratch) / "snapshot"
-        write(actual)
+        lines = (expected / RECORDS).read_text().splitlines()
+        write(actual, [json.loads(line) for line in lines])
         changed = 0
         names = sorted(
             {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
