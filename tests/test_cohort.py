@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 import spinedx
 from spinedx import PatientError, evaluate_many, load_pathway
-from spinedx._errors import PathwayChangedError
+from spinedx._diagnostics.errors import PathwayChangedError
 from tests.records import Cancer, Exam, History, Labs, MiniRecord
 from tests.strategies import patients
 

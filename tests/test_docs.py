@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from spinedx import Patient, Urgency, check_pathway, load_pathway, load_patient
-from spinedx._codes import CODES
+from spinedx._diagnostics.codes import CODES
 from spinedx._conditions import compile_condition
 from spinedx._document import NODE_KINDS, FactDoc
 from spinedx._schema import RecordSchema, SchemaType, fact_type

@@ -14,7 +14,7 @@ import yaml
 
 import spinedx
 from spinedx import PathwayError, check_pathway, load_pathway
-from spinedx._codes import CODES
+from spinedx._diagnostics.codes import CODES
 
 CASES = Path(__file__).parent / "cases"
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())

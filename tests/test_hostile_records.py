@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spinedx import Patient, PatientError, evaluate_many, load_pathway, load_patient
-from spinedx._diagnostics import Diagnostic
+from spinedx._diagnostics.diagnostic import Diagnostic
 from spinedx._json import parse_json
 from spinedx._patient_labs import Labs
 from spinedx._records import MAX_RECORD_VALUES

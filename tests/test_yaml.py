@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spinedx import _yaml
-from spinedx._diagnostics import Diagnostic, Span
+from spinedx._diagnostics.diagnostic import Diagnostic, Span
 from spinedx._yaml import (
     MAX_DEPTH,
     MAX_FILE_BYTES,

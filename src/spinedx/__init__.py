@@ -12,7 +12,7 @@ Example:
 from spinedx._cohort import evaluate_many
 from spinedx._coverage import Coverage
 from spinedx._diagnostics import Diagnostic
-from spinedx._errors import PathwayError, PatientError, SpinedxError
+from spinedx._diagnostics import PathwayError, PatientError, SpinedxError
 from spinedx._load import check_pathway, load_pathway, load_patient
 from spinedx._pathway import Pathway
 from spinedx._patient import Patient

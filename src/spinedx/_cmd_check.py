@@ -7,7 +7,7 @@ import json
 from typing import TextIO
 
 from spinedx._diagnostics import render_all
-from spinedx._errors import PathwayError, PatientError
+from spinedx._diagnostics import PathwayError, PatientError
 from spinedx._load import check_pathway_sources, load_pathway, load_patient
 
 EXIT_OK = 0

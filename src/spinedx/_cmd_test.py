@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from spinedx._errors import PathwayError
+from spinedx._diagnostics import PathwayError
 from spinedx._load import load_pathway
 from spinedx._scenario_run import run_scenarios
 from spinedx._scenarios import load_scenarios

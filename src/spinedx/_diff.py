@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._diff_structure import Change, structural_changes
-from spinedx._errors import PatientError
+from spinedx._diagnostics import PatientError
 from spinedx._files import files_in
 from spinedx._located import describe_value
 from spinedx._pathway import Pathway

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spinedx._diff import Decision, PathwayDiff, RecChange, ScenarioDiff, Side
 from spinedx._diff_structure import Change
-from spinedx._markdown import md_code, md_escape
+from spinedx._diagnostics import md_code, md_escape
 from spinedx._results import Check
 
 _HEADINGS = {

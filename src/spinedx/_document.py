@@ -20,7 +20,7 @@ from pydantic import model_validator as _model_validator
 from spinedx._diagnostics import Diagnostic, diagnostic
 from spinedx._located import Spans, describe_value, document_error
 from spinedx._urgency import Urgency
-from spinedx._weburl import is_web_address
+from spinedx._diagnostics import is_web_address
 from spinedx._yaml import YNode, to_plain
 
 NODE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,99}$"

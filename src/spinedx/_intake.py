@@ -23,11 +23,11 @@ from typing import Final, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
-from spinedx._errors import PatientError
+from spinedx._diagnostics import PatientError
 from spinedx._files import read_bytes
 from spinedx._json import parse_json
 from spinedx._located import Spans, document_error, dotted
-from spinedx._validated import DUPLICATE_ENTRY, is_validated, mark_validated
+from spinedx._diagnostics import DUPLICATE_ENTRY, is_validated, mark_validated
 from spinedx._yaml import MAX_DEPTH, MAX_FILE_BYTES, YNode, parse_yaml, to_plain
 
 _R = TypeVar("_R", bound=BaseModel)

@@ -23,7 +23,7 @@ from spinedx._build import StageBuilder, StageSource
 from spinedx._checks import CheckContext, run_checks, stage_graph
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._document import ManifestDoc, validate_manifest, validate_stage
-from spinedx._errors import PathwayError
+from spinedx._diagnostics import PathwayError
 from spinedx._files import is_folder, is_inside, what_is
 from spinedx._intake import load_record
 from spinedx._located import Spans

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
-from spinedx._validated import DUPLICATE_ENTRY
+from spinedx._diagnostics import DUPLICATE_ENTRY
 from spinedx._yaml import YNode, spans_by_path
 
 _KEY = "__key__"

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from spinedx._codegen import Generated, generate
 from spinedx._diagnostics import Diagnostic
 from spinedx._document import ManifestDoc
-from spinedx._errors import PathwayChangedError
+from spinedx._diagnostics import PathwayChangedError
 from spinedx._evaluate import ExplainContext, explain_walk, walk
 from spinedx._intake import validate_record
 from spinedx._recommend import compile_program, run, run_known

@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from spinedx._validated import DUPLICATE_ENTRY, mark_validated
+from spinedx._diagnostics import DUPLICATE_ENTRY, mark_validated
 
 Loc = tuple[str | int, ...]
 

@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 
 from spinedx._diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
-from spinedx._errors import SpinedxError
+from spinedx._diagnostics import SpinedxError
 from spinedx._urgency import Urgency
 
 INSTALL_GRAPHVIZ = (

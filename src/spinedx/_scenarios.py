@@ -24,7 +24,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, Valida
 from spinedx._conditions import check_value
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
 from spinedx._document import FactName, RecId, _Doc, _validate
-from spinedx._errors import PathwayError
+from spinedx._diagnostics import PathwayError
 from spinedx._files import files_in, is_folder
 from spinedx._located import Spans, document_error
 from spinedx._pathway import Pathway

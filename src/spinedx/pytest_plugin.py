@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from spinedx._errors import PathwayError
+from spinedx._diagnostics import PathwayError
 from spinedx._load import MANIFEST, load_pathway
 from spinedx._pathway import Pathway
 from spinedx._scenario_results import ScenarioResult

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spinedx._codes import Severity, info
+from spinedx._diagnostics.codes import Severity, info
 
 PathPart = str | int
 

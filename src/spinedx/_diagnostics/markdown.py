@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from spinedx._weburl import is_web_address
+from spinedx._diagnostics.weburl import is_web_address
 
 _MD_SPECIAL = re.compile(r"([\\`*{}\[\]<>#|!]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 
