@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, computed_field
 
-from spinedx._conditions import Condition, Read, check_value, compile_condition
-from spinedx._schema import RecordSchema, SchemaType, fact_type
+from spinedx._conditions.condition import Condition, Read, check_value, compile_condition
+from spinedx._conditions.schema import RecordSchema, SchemaType, fact_type
 from tests.test_typecheck import (
     FACTS,
     SCHEMA,

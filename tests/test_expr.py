@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinedx import _expr
-from spinedx._expr import (
+from spinedx._conditions import parse as _expr
+from spinedx._conditions.parse import (
     MAX_CONDITION_CHARS,
     MAX_NODES,
     AtLeast,

@@ -16,8 +16,8 @@ import pytest
 from pydantic import BaseModel
 
 from spinedx import PathwayError, load_pathway
-from spinedx._conditions import compile_condition
-from spinedx._schema import RecordSchema
+from spinedx._conditions.condition import compile_condition
+from spinedx._conditions.schema import RecordSchema
 from spinedx._yaml import YMap, YScalar, parse_yaml
 from tests.test_typecheck import FACTS, SCHEMA, History, Labs, Record
 

@@ -38,13 +38,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from spinedx import Patient, load_pathway
-from spinedx._conditions import Condition, compile_condition
+from spinedx._conditions.condition import Condition, compile_condition
 from spinedx._evaluate import OTHERWISE, walk
-from spinedx._expr import parse_condition
+from spinedx._conditions.parse import parse_condition
 from spinedx._records import validate_record
 from spinedx._results import Evaluation, Reason
 from spinedx._steps import Checklist, Conclude, Decide, Stage, Step
-from spinedx._tree import Call, children
+from spinedx._conditions.tree import Call, children
 from spinedx._yaml import read_yaml, to_plain
 from tests.strategies import patient_inputs, patients
 

@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from spinedx._conditions import compile_condition
-from spinedx._expr import ExprProblem
-from spinedx._schema import (
+from spinedx._conditions.condition import compile_condition
+from spinedx._conditions.parse import ExprProblem
+from spinedx._conditions.schema import (
     BoolType,
     DateType,
     EnumType,

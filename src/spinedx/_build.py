@@ -26,7 +26,7 @@ from spinedx._document import (
     _RecommendFields,
 )
 from spinedx._located import Spans
-from spinedx._schema import RecordSchema, SchemaType, SuggestionBudget, closest
+from spinedx._conditions import RecordSchema, SchemaType, SuggestionBudget, closest
 from spinedx._steps import (
     Branch,
     Checklist,

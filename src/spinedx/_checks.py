@@ -19,7 +19,7 @@ from spinedx._conditions import Condition
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._document import END, ManifestDoc
 from spinedx._located import Spans
-from spinedx._schema import SuggestionBudget
+from spinedx._conditions import SuggestionBudget
 from spinedx._steps import (
     Checklist,
     Conclude,

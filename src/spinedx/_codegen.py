@@ -36,12 +36,12 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from spinedx._compile import compile_expr, literal_value, normaliser
+from spinedx._conditions import compile_expr, literal_value, normaliser
 from spinedx._conditions import Condition
 from spinedx._document import END
 from spinedx._steps import Checklist, Conclude, Decide, End, Recommend, Stage, Step
-from spinedx._tree import BoolOp, Compare, Expr, FactRef, Literal, Not, Path
-from spinedx._typecheck import Types
+from spinedx._conditions import BoolOp, Compare, Expr, FactRef, Literal, Not, Path
+from spinedx._conditions import Types
 
 StageFunction = Callable[[Any, dict[str, object], list[str]], int]
 """``fn(record, facts, fired)``: runs part of a stage; returns the position of the

@@ -34,7 +34,7 @@ from spinedx._results import (
     TraceStep,
     ValueRead,
 )
-from spinedx._schema import RecordSchema
+from spinedx._conditions import RecordSchema
 from spinedx._steps import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
 
 OTHERWISE = -1

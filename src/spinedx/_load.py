@@ -29,7 +29,7 @@ from spinedx._intake import load_record
 from spinedx._located import Spans
 from spinedx._pathway import Pathway
 from spinedx._records import record_model, record_name, record_names
-from spinedx._schema import RecordSchema, SchemaType, fact_type
+from spinedx._conditions import RecordSchema, SchemaType, fact_type
 from spinedx._yaml import YNode, read_yaml
 
 MANIFEST = "pathway.yaml"

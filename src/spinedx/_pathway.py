@@ -18,7 +18,7 @@ from spinedx._intake import validate_record
 from spinedx._recommend import compile_program, run, run_known
 from spinedx._records import record_model, register_record
 from spinedx._results import Evaluation, PathwayRef
-from spinedx._schema import RecordSchema
+from spinedx._conditions import RecordSchema
 from spinedx._steps import Stage
 
 

@@ -28,7 +28,7 @@ from spinedx._diagnostics import PathwayError
 from spinedx._files import files_in, is_folder
 from spinedx._located import Spans, document_error
 from spinedx._pathway import Pathway
-from spinedx._schema import closest, fact_type
+from spinedx._conditions import closest, fact_type
 from spinedx._steps import Checklist, Recommend, Step
 from spinedx._urgency import Urgency
 from spinedx._yaml import YMap, YScalar, read_yaml, to_plain

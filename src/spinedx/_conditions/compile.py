@@ -25,11 +25,11 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from spinedx import _closures as c
-from spinedx._closures import Fn, Getter
-from spinedx._numbers import ARITH, negate
-from spinedx._schema import DateType, EnumType, ListType, SchemaType
-from spinedx._tree import (
+from spinedx._conditions import closures as c
+from spinedx._conditions.closures import Fn, Getter
+from spinedx._conditions.numbers import ARITH, negate
+from spinedx._conditions.schema import DateType, EnumType, ListType, SchemaType
+from spinedx._conditions.tree import (
     Arith,
     AtLeast,
     BoolOp,
@@ -44,7 +44,7 @@ from spinedx._tree import (
     Quantifier,
     Var,
 )
-from spinedx._typecheck import Types
+from spinedx._conditions.typecheck import Types
 
 Normaliser = Callable[[Any], Any]
 

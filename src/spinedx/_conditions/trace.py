@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from spinedx._closures import link
-from spinedx._compile import days_between, literal_value, normaliser, years_between
-from spinedx._numbers import ARITH, negate, no_number
-from spinedx._tree import (
+from spinedx._conditions.closures import link
+from spinedx._conditions.compile import days_between, literal_value, normaliser, years_between
+from spinedx._conditions.numbers import ARITH, negate, no_number
+from spinedx._conditions.tree import (
     Arith,
     AtLeast,
     BoolOp,
@@ -37,7 +37,7 @@ from spinedx._tree import (
     Quantifier,
     Var,
 )
-from spinedx._typecheck import Types
+from spinedx._conditions.typecheck import Types
 
 Missing = tuple[str, ...]
 Scope = Mapping[str, tuple[str, Any]]  # variable -> (concrete path of the item, the item)

@@ -27,8 +27,8 @@ from __future__ import annotations
 import ast
 import re
 
-from spinedx._tokens import check_tokens
-from spinedx._tree import (
+from spinedx._conditions.tokens import check_tokens
+from spinedx._conditions.tree import (
     FUNCTIONS,
     MAX_CONDITION_CHARS,
     MAX_DEPTH,
@@ -48,7 +48,7 @@ from spinedx._tree import (
     Quantifier,
     Var,
 )
-from spinedx._whitelist import convert
+from spinedx._conditions.whitelist import convert
 
 __all__ = [
     "FUNCTIONS",

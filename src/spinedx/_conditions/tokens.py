@@ -20,7 +20,7 @@ import io
 import re
 import tokenize
 
-from spinedx._tree import ExprProblem
+from spinedx._conditions.tree import ExprProblem
 
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TEXT_PREFIXES = frozenset("rRuU")  # b'…' and f'…' are refused, by name, by the whitelist

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from spinedx._schema import (
+from spinedx._conditions.schema import (
     BoolType,
     DateType,
     EnumType,
@@ -23,7 +23,7 @@ from spinedx._schema import (
     TextType,
     closest,
 )
-from spinedx._tree import Compare, Expr, ExprProblem, Literal
+from spinedx._conditions.tree import Compare, Expr, ExprProblem, Literal
 
 Types = dict[int, SchemaType]
 """The type of each node that checked, keyed by ``id(node)`` (the tree must stay alive)."""

@@ -12,8 +12,8 @@ import ast
 import math
 import unicodedata
 
-from spinedx._calls import NULLS, convert_call
-from spinedx._tree import (
+from spinedx._conditions.functions import NULLS, convert_call
+from spinedx._conditions.tree import (
     MAX_INTEGER,
     Arith,
     ArithOp,
@@ -28,7 +28,7 @@ from spinedx._tree import (
     Path,
     Var,
 )
-from spinedx._tree import Compare as CompareNode
+from spinedx._conditions.tree import Compare as CompareNode
 
 _COMPARE: dict[type[ast.cmpop], CompareOp] = {
     ast.Eq: "==",

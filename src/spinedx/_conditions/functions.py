@@ -14,7 +14,7 @@ import ast
 import difflib
 from typing import TYPE_CHECKING
 
-from spinedx._tree import (
+from spinedx._conditions.tree import (
     FUNCTIONS,
     AtLeast,
     Call,
@@ -27,7 +27,7 @@ from spinedx._tree import (
 )
 
 if TYPE_CHECKING:
-    from spinedx._whitelist import Converter
+    from spinedx._conditions.whitelist import Converter
 
 NULLS = frozenset({"None", "null", "nil", "none", "NULL", "Null"})
 RESERVED = frozenset({"facts", "true", "false", *FUNCTIONS, *NULLS})

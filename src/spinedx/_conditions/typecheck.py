@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from spinedx._numbers import ARITH
-from spinedx._schema import (
+from spinedx._conditions.numbers import ARITH
+from spinedx._conditions.schema import (
     BoolType,
     DateType,
     ListType,
@@ -25,7 +25,7 @@ from spinedx._schema import (
     SchemaType,
     closest,
 )
-from spinedx._tree import (
+from spinedx._conditions.tree import (
     Arith,
     AtLeast,
     BoolOp,
@@ -41,7 +41,7 @@ from spinedx._tree import (
     Quantifier,
     Var,
 )
-from spinedx._typerules import (
+from spinedx._conditions.typerules import (
     RuleChecker,
     Types,
     condition_hint,

@@ -29,10 +29,10 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
-from spinedx._closures import Fn
-from spinedx._compile import compile_expr
-from spinedx._expr import parse_condition
-from spinedx._schema import (
+from spinedx._conditions.closures import Fn
+from spinedx._conditions.compile import compile_expr
+from spinedx._conditions.parse import parse_condition
+from spinedx._conditions.schema import (
     BoolType,
     DateType,
     EnumType,
@@ -42,9 +42,9 @@ from spinedx._schema import (
     TextType,
     closest,
 )
-from spinedx._trace import Read, trace
-from spinedx._tree import Expr, ExprProblem, FactRef, Path, Quantifier, Var, children
-from spinedx._typecheck import Types, check_types, describe_type, parse_date
+from spinedx._conditions.trace import Read, trace
+from spinedx._conditions.tree import Expr, ExprProblem, FactRef, Path, Quantifier, Var, children
+from spinedx._conditions.typecheck import Types, check_types, describe_type, parse_date
 
 __all__ = ["Condition", "Read", "check_value", "compile_condition"]
 
@@ -163,7 +163,7 @@ def check_value(value: object, type: SchemaType) -> str | None:
     A date may be given as a ``date`` or as a ``YYYY-MM-DD`` text.
 
     Example:
-        >>> from spinedx._schema import fact_type
+        >>> from spinedx._conditions.schema import fact_type
         >>> print(check_value("hihg", fact_type("enum", ["low", "high"])))
         expected one of 'low', 'high', found "hihg" (did you mean 'high'?)
         >>> check_value("high", fact_type("enum", ["low", "high"])) is None
