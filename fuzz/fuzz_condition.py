@@ -32,7 +32,7 @@ with instrumented():
     from spinedx import PathwayError, Patient, load_pathway, load_patient
     from spinedx._conditions.condition import compile_condition
     from spinedx._conditions.schema import RecordSchema, fact_type
-    from spinedx._steps import Checklist, Decide
+    from spinedx._compiled.steps import Checklist, Decide
 
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")
 SCHEMA = RecordSchema.from_model(Patient)

@@ -43,7 +43,7 @@ from spinedx._evaluate import OTHERWISE, walk
 from spinedx._conditions.parse import parse_condition
 from spinedx._records import validate_record
 from spinedx._results import Evaluation, Reason
-from spinedx._steps import Checklist, Conclude, Decide, Stage, Step
+from spinedx._compiled.steps import Checklist, Conclude, Decide, Stage, Step
 from spinedx._conditions.tree import Call, children
 from spinedx._yaml import read_yaml, to_plain
 from tests.strategies import patient_inputs, patients

@@ -21,7 +21,7 @@ from spinedx._results import Evaluation, Need, Reason, Recommendation
 from spinedx._scenario_results import ScenarioReport, ScenarioResult
 from spinedx._scenario_run import run_scenarios
 from spinedx._scenarios import Scenario, load_scenarios
-from spinedx._urgency import Urgency
+from spinedx._compiled import Urgency
 
 __all__ = [
     "Coverage",

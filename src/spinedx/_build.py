@@ -27,7 +27,7 @@ from spinedx._document import (
 )
 from spinedx._located import Spans
 from spinedx._conditions import RecordSchema, SchemaType, SuggestionBudget, closest
-from spinedx._steps import (
+from spinedx._compiled import (
     Branch,
     Checklist,
     ChecklistItem,

@@ -20,7 +20,7 @@ from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._document import END, ManifestDoc
 from spinedx._located import Spans
 from spinedx._conditions import SuggestionBudget
-from spinedx._steps import (
+from spinedx._compiled import (
     Checklist,
     Conclude,
     Decide,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from spinedx._diagnostics import Span
 from spinedx._evaluate import OTHERWISE, Visit, Walk
-from spinedx._steps import Checklist, Decide, Stage, Step
+from spinedx._compiled import Checklist, Decide, Stage, Step
 
 PointKind = Literal["node", "branch", "otherwise", "unknown", "item"]
 _Key = tuple[str, str, PointKind, int | None]

@@ -18,8 +18,8 @@ from typing import Literal
 from spinedx._document import END
 from spinedx._pathway import Pathway
 from spinedx._results import Evaluation
-from spinedx._steps import Checklist, Conclude, Decide, End, Recommend, Stage, Step, successors
-from spinedx._urgency import Urgency
+from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step, successors
+from spinedx._compiled import Urgency
 
 NodeKind = Literal["decision", "recommendation", "conclusion", "checklist", "end", "sink"]
 EdgeKind = Literal["branch", "otherwise", "unknown", "then", "next-stage"]

@@ -29,8 +29,8 @@ from spinedx._located import describe_value
 from spinedx._pathway import Pathway
 from spinedx._records import validate_record
 from spinedx._results import Check, Evaluation, PathwayRef, Recommendation
-from spinedx._steps import Checklist, Decide
-from spinedx._urgency import Urgency
+from spinedx._compiled import Checklist, Decide
+from spinedx._compiled import Urgency
 from spinedx._yaml import YMap, YNode, YScalar, read_yaml, to_plain
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx._pathway import Pathway
-from spinedx._steps import (
+from spinedx._compiled import (
     Branch,
     Checklist,
     Conclude,

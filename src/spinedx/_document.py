@@ -19,7 +19,7 @@ from pydantic import model_validator as _model_validator
 
 from spinedx._diagnostics import Diagnostic, diagnostic
 from spinedx._located import Spans, describe_value, document_error
-from spinedx._urgency import Urgency
+from spinedx._compiled import Urgency
 from spinedx._diagnostics import is_web_address
 from spinedx._yaml import YNode, to_plain
 

@@ -35,7 +35,7 @@ from spinedx._results import (
     ValueRead,
 )
 from spinedx._conditions import RecordSchema
-from spinedx._steps import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
+from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
 
 OTHERWISE = -1
 """A decision's outcome when no branch held."""

@@ -19,7 +19,7 @@ from spinedx._recommend import compile_program, run, run_known
 from spinedx._records import record_model, register_record
 from spinedx._results import Evaluation, PathwayRef
 from spinedx._conditions import RecordSchema
-from spinedx._steps import Stage
+from spinedx._compiled import Stage
 
 
 class Pathway:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from spinedx._diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
 from spinedx._diagnostics import SpinedxError
-from spinedx._urgency import Urgency
+from spinedx._compiled import Urgency
 
 INSTALL_GRAPHVIZ = (
     "Graphviz's 'dot' program is needed for SVG and HTML output and was not found on PATH; "

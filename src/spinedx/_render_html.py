@@ -25,7 +25,7 @@ from spinedx._render import (
     render_dot,
 )
 from spinedx._results import Evaluation, Recommendation
-from spinedx._urgency import Urgency
+from spinedx._compiled import Urgency
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 

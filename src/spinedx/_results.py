@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spinedx._urgency import Urgency
+from spinedx._compiled import Urgency
 
 Scalar = str | int | float | bool | None
 Format = Literal["text", "markdown"]

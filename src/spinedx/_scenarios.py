@@ -29,8 +29,8 @@ from spinedx._files import files_in, is_folder
 from spinedx._located import Spans, document_error
 from spinedx._pathway import Pathway
 from spinedx._conditions import closest, fact_type
-from spinedx._steps import Checklist, Recommend, Step
-from spinedx._urgency import Urgency
+from spinedx._compiled import Checklist, Recommend, Step
+from spinedx._compiled import Urgency
 from spinedx._yaml import YMap, YScalar, read_yaml, to_plain
 
 SCENARIO_FOLDER = "scenarios"

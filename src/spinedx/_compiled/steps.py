@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spinedx._conditions import Condition
 from spinedx._diagnostics import Span
-from spinedx._urgency import Urgency
+from spinedx._compiled.urgency import Urgency
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,35 @@
+"""(door, generated)"""
+
+from spinedx._compiled.steps import (
+    Branch,
+    Checklist,
+    ChecklistItem,
+    Citation,
+    Conclude,
+    Decide,
+    End,
+    RecSpec,
+    Recommend,
+    Stage,
+    Step,
+    TermCode,
+    successors,
+)
+from spinedx._compiled.urgency import Urgency
+
+__all__ = [
+    "Branch",
+    "Checklist",
+    "ChecklistItem",
+    "Citation",
+    "Conclude",
+    "Decide",
+    "End",
+    "RecSpec",
+    "Recommend",
+    "Stage",
+    "Step",
+    "TermCode",
+    "Urgency",
+    "successors",
+]
