@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx import PathwayError, Patient, PatientError, load_pathway, load_patient
 from spinedx._diagnostics.diagnostic import Diagnostic
-from spinedx._records import MAX_RECORD_VALUES
-from spinedx._yaml import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
+from spinedx._documents.records import MAX_RECORD_VALUES
+from spinedx._documents.strict_yaml import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "pathways" / "spinal_tumor"
@@ -426,7 +426,7 @@ def test_both_yaml_parsers_put_too_deep_at_the_same_bracket(text: str) -> None:
     # diagnostic must still name the bracket that passed spinedx's 64.
     import yaml  # noqa: PLC0415 - only this test swaps the parser
 
-    from spinedx import _yaml  # noqa: PLC0415
+    from spinedx._documents import strict_yaml as _yaml  # noqa: PLC0415
 
     found = []
     saved = _yaml._LOADER

@@ -27,7 +27,7 @@ from spinedx._diff import diff_pathways, diff_scenario, scenario_files_in
 from spinedx._diff_report import report_markdown
 from spinedx._load import check_pathway
 from spinedx._render_html import _patient_section
-from spinedx._yaml import parse_yaml
+from spinedx._documents.strict_yaml import parse_yaml
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "pathways" / "spinal_tumor"

@@ -26,7 +26,7 @@ from spinedx import PathwayError, PatientError, _yaml, check_pathway, load_pathw
 from spinedx._cli import main
 from spinedx._diagnostics.diagnostic import Diagnostic, Span, diagnostic, render_all
 from spinedx._scenarios import load_scenarios
-from spinedx._yaml import MAX_FILE_BYTES, parse_yaml
+from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"
 MB = 1024 * 1024

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from spinedx import Patient, PatientError, evaluate_many, load_pathway, load_patient
 from spinedx._diagnostics.diagnostic import Diagnostic
-from spinedx._json import parse_json
+from spinedx._documents.jsontext import parse_json
 from spinedx._patient_labs import Labs
-from spinedx._records import MAX_RECORD_VALUES
-from spinedx._yaml import MAX_DEPTH, read_yaml, to_plain
+from spinedx._documents.records import MAX_RECORD_VALUES
+from spinedx._documents.strict_yaml import MAX_DEPTH, read_yaml, to_plain
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")

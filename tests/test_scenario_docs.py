@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from spinedx._cli import main
-from spinedx._yaml import parse_yaml
+from spinedx._documents.strict_yaml import parse_yaml
 
 DOCS = Path(__file__).parent.parent / "docs"
 PAGE = DOCS / "scenarios.md"

@@ -16,7 +16,7 @@ from spinedx._diagnostics import PathwayError, PatientError, SpinedxError
 from spinedx._load import check_pathway, load_pathway, load_patient
 from spinedx._pathway import Pathway
 from spinedx._patient import Patient
-from spinedx._records import register_record
+from spinedx._documents import register_record
 from spinedx._results import Evaluation, Need, Reason, Recommendation
 from spinedx._scenario_results import ScenarioReport, ScenarioResult
 from spinedx._scenario_run import run_scenarios

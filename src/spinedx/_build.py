@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spinedx._conditions import Condition, check_value, compile_condition
 from spinedx._diagnostics import Diagnostic, PathPart, diagnostic
-from spinedx._document import (
+from spinedx._documents import (
     ChecklistDoc,
     ConcludeDoc,
     DecideDoc,
@@ -25,7 +25,7 @@ from spinedx._document import (
     StageHeader,
     _RecommendFields,
 )
-from spinedx._located import Spans
+from spinedx._documents import Spans
 from spinedx._conditions import RecordSchema, SchemaType, SuggestionBudget, closest
 from spinedx._compiled import (
     Branch,
@@ -41,7 +41,7 @@ from spinedx._compiled import (
     Step,
     TermCode,
 )
-from spinedx._yaml import YMap, YNode, YScalar, YSeq
+from spinedx._documents import YMap, YNode, YScalar, YSeq
 
 
 @dataclass(frozen=True)

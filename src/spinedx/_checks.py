@@ -17,8 +17,8 @@ import networkx as nx
 from spinedx._build import suggestion
 from spinedx._conditions import Condition
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._document import END, ManifestDoc
-from spinedx._located import Spans
+from spinedx._documents import END, ManifestDoc
+from spinedx._documents import Spans
 from spinedx._conditions import SuggestionBudget
 from spinedx._compiled import (
     Checklist,

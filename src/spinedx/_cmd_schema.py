@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from spinedx._jsonschemas import KINDS, schema_text
-from spinedx._records import record_model, record_names
+from spinedx._documents import record_model, record_names
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -38,7 +38,7 @@ from typing import Any, NoReturn
 
 from spinedx._conditions import compile_expr, literal_value, normaliser
 from spinedx._conditions import Condition
-from spinedx._document import END
+from spinedx._documents import END
 from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step
 from spinedx._conditions import BoolOp, Compare, Expr, FactRef, Literal, Not, Path
 from spinedx._conditions import Types

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from spinedx._document import END
+from spinedx._documents import END
 from spinedx._pathway import Pathway
 from spinedx._results import Evaluation
 from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step, successors

@@ -24,14 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._diff_structure import Change, structural_changes
 from spinedx._diagnostics import PatientError
-from spinedx._files import files_in
-from spinedx._located import describe_value
+from spinedx._documents import files_in
+from spinedx._documents import describe_value
 from spinedx._pathway import Pathway
-from spinedx._records import validate_record
+from spinedx._documents import validate_record
 from spinedx._results import Check, Evaluation, PathwayRef, Recommendation
 from spinedx._compiled import Checklist, Decide
 from spinedx._compiled import Urgency
-from spinedx._yaml import YMap, YNode, YScalar, read_yaml, to_plain
+from spinedx._documents import YMap, YNode, YScalar, read_yaml, to_plain
 
 
 class _Model(BaseModel):

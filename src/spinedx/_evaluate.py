@@ -18,7 +18,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from spinedx._conditions import Condition, Read
-from spinedx._document import END
+from spinedx._documents import END
 from spinedx._results import (
     Check,
     Evaluation,

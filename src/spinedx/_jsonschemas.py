@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from spinedx._document import (
+from spinedx._documents import (
     END,
     NODE_ID_PATTERN,
     REC_ID_PATTERN,

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from spinedx._codegen import Fallback, Generated
 from spinedx._conditions import Condition
-from spinedx._document import END
+from spinedx._documents import END
 from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage
 
 DECIDE, RECOMMEND, CONCLUDE, CHECKLIST, STOP = range(5)

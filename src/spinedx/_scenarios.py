@@ -23,15 +23,15 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, Valida
 
 from spinedx._conditions import check_value
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
-from spinedx._document import FactName, RecId, _Doc, _validate
+from spinedx._documents import FactName, RecId, _Doc, _validate
 from spinedx._diagnostics import PathwayError
-from spinedx._files import files_in, is_folder
-from spinedx._located import Spans, document_error
+from spinedx._documents import files_in, is_folder
+from spinedx._documents import Spans, document_error
 from spinedx._pathway import Pathway
 from spinedx._conditions import closest, fact_type
 from spinedx._compiled import Checklist, Recommend, Step
 from spinedx._compiled import Urgency
-from spinedx._yaml import YMap, YScalar, read_yaml, to_plain
+from spinedx._documents import YMap, YScalar, read_yaml, to_plain
 
 SCENARIO_FOLDER = "scenarios"
 SCENARIO_SUFFIXES = (".yaml", ".yml")

@@ -21,9 +21,9 @@ from typing import Final, Protocol
 import yaml
 
 from spinedx._diagnostics import Diagnostic, Span, diagnostic, sort_diagnostics
-from spinedx._files import FileProblemError, read_bytes
-from spinedx._plain import resolve, word_key
-from spinedx._text import BREAK, decode, line_and_column, refused_characters
+from spinedx._documents.files import FileProblemError, read_bytes
+from spinedx._documents.plain import resolve, word_key
+from spinedx._documents.text import BREAK, decode, line_and_column, refused_characters
 
 MAX_FILE_BYTES: Final = 5 * 1024 * 1024
 MAX_DEPTH: Final = 64

@@ -13,7 +13,7 @@ import threading
 from pydantic import BaseModel
 
 # Validation lives in _intake; these stay importable from here, where they were.
-from spinedx._intake import MAX_RECORD_VALUES, validate_record
+from spinedx._documents.intake import MAX_RECORD_VALUES, validate_record
 
 __all__ = [
     "MAX_RECORD_VALUES",

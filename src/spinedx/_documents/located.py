@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
 from spinedx._diagnostics import DUPLICATE_ENTRY
-from spinedx._yaml import YNode, spans_by_path
+from spinedx._documents.strict_yaml import YNode, spans_by_path
 
 _KEY = "__key__"
 
