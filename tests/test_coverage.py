@@ -9,7 +9,7 @@ import pytest
 import spinedx
 from spinedx import load_pathway, load_scenarios, run_scenarios
 from spinedx._coverage import measure_coverage
-from spinedx._evaluate import walk
+from spinedx._evaluation.interpreter import walk
 from spinedx._scenario_text import explain_coverage
 from tests.records import Exam, History, Labs, MiniRecord
 

@@ -17,7 +17,7 @@ from spinedx._load import check_pathway, load_pathway, load_patient
 from spinedx._pathway import Pathway
 from spinedx._patient import Patient
 from spinedx._documents import register_record
-from spinedx._results import Evaluation, Need, Reason, Recommendation
+from spinedx._evaluation import Evaluation, Need, Reason, Recommendation
 from spinedx._scenario_results import ScenarioReport, ScenarioResult
 from spinedx._scenario_run import run_scenarios
 from spinedx._scenarios import Scenario, load_scenarios

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from spinedx._diagnostics import Span
-from spinedx._evaluate import OTHERWISE, Visit, Walk
+from spinedx._evaluation import OTHERWISE, Visit, Walk
 from spinedx._compiled import Checklist, Decide, Stage, Step
 
 PointKind = Literal["node", "branch", "otherwise", "unknown", "item"]
@@ -99,7 +99,7 @@ def measure_coverage(stages: Sequence[Stage], walks: Iterable[tuple[str, Walk]])
 
     Example:
         >>> from spinedx import load_pathway, load_patient
-        >>> from spinedx._evaluate import walk
+        >>> from spinedx._evaluation.interpreter import walk
         >>> pathway = load_pathway("pathways/spinal_tumor")
         >>> patient = load_patient("examples/patients/no-red-flags.yaml")
         >>> coverage = measure_coverage(pathway.stages, [("a", walk(pathway.stages, patient))])

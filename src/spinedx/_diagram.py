@@ -17,7 +17,7 @@ from typing import Literal
 
 from spinedx._documents import END
 from spinedx._pathway import Pathway
-from spinedx._results import Evaluation
+from spinedx._evaluation import Evaluation
 from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step, successors
 from spinedx._compiled import Urgency
 

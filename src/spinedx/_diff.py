@@ -28,7 +28,7 @@ from spinedx._documents import files_in
 from spinedx._documents import describe_value
 from spinedx._pathway import Pathway
 from spinedx._documents import validate_record
-from spinedx._results import Check, Evaluation, PathwayRef, Recommendation
+from spinedx._evaluation import Check, Evaluation, PathwayRef, Recommendation
 from spinedx._compiled import Checklist, Decide
 from spinedx._compiled import Urgency
 from spinedx._documents import YMap, YNode, YScalar, read_yaml, to_plain

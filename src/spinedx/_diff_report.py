@@ -15,7 +15,7 @@ from pathlib import Path
 from spinedx._diff import Decision, PathwayDiff, RecChange, ScenarioDiff, Side
 from spinedx._diff_structure import Change
 from spinedx._diagnostics import md_code, md_escape
-from spinedx._results import Check
+from spinedx._evaluation import Check
 
 _HEADINGS = {
     "appears": "New recommendation",

@@ -24,7 +24,7 @@ from spinedx._render import (
     dot_to_svg,
     render_dot,
 )
-from spinedx._results import Evaluation, Recommendation
+from spinedx._evaluation import Evaluation, Recommendation
 from spinedx._compiled import Urgency
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)

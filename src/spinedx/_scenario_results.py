@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from spinedx._coverage import Coverage
 from spinedx._diagnostics import Span
-from spinedx._results import PathwayRef
+from spinedx._evaluation import PathwayRef
 
 FailureKind = Literal["missing", "too-slow", "unexpected", "fact", "need", "complete"]
 

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from spinedx._coverage import measure_coverage
-from spinedx._evaluate import Walk, walk
+from spinedx._evaluation import Walk, walk
 from spinedx._pathway import Pathway
-from spinedx._results import (
+from spinedx._evaluation import (
     Check,
     Evaluation,
     FactValue,

@@ -8,7 +8,7 @@ pathway's words can never turn into markup, HTML or a ``javascript:`` link.
 from __future__ import annotations
 
 from spinedx._diagnostics import md_code, md_escape, md_link
-from spinedx._results import Check, Evaluation, FactValue, Format, Reason, Recommendation
+from spinedx._evaluation.results import Check, Evaluation, FactValue, Format, Reason, Recommendation
 
 
 def explain_recommendation(rec: Recommendation, format: Format = "text") -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spinedx._codegen import Fallback, Generated
+from spinedx._evaluation.accelerator import Fallback, Generated
 from spinedx._conditions import Condition
 from spinedx._documents import END
 from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage

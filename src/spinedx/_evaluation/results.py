@@ -98,7 +98,7 @@ class Recommendation(_Result):
 
     def explain(self, format: Format = "text") -> str:
         """Why this recommendation: decisions, values read, facts relied on, sources."""
-        from spinedx._explain import explain_recommendation  # noqa: PLC0415
+        from spinedx._evaluation.explain import explain_recommendation  # noqa: PLC0415
 
         return explain_recommendation(self, format)
 
@@ -162,6 +162,6 @@ class Evaluation(_Result):
 
     def explain(self, format: Format = "text") -> str:
         """The whole result for people: recommendations with reasons, then missing data."""
-        from spinedx._explain import explain_evaluation  # noqa: PLC0415
+        from spinedx._evaluation.explain import explain_evaluation  # noqa: PLC0415
 
         return explain_evaluation(self, format)

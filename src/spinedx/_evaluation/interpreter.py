@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from spinedx._conditions import Condition, Read
 from spinedx._documents import END
-from spinedx._results import (
+from spinedx._evaluation.results import (
     Check,
     Evaluation,
     FactValue,

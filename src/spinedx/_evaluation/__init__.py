@@ -1,0 +1,51 @@
+"""(door, generated)"""
+
+from spinedx._evaluation.accelerator import (
+    Generated,
+    generate,
+)
+from spinedx._evaluation.interpreter import (
+    ExplainContext,
+    OTHERWISE,
+    Visit,
+    Walk,
+    explain_walk,
+    walk,
+)
+from spinedx._evaluation.program import (
+    compile_program,
+    run,
+    run_known,
+)
+from spinedx._evaluation.results import (
+    Check,
+    Evaluation,
+    FactValue,
+    Need,
+    PathwayRef,
+    Reason,
+    Recommendation,
+    TraceStep,
+)
+
+__all__ = [
+    "Check",
+    "Evaluation",
+    "ExplainContext",
+    "FactValue",
+    "Generated",
+    "Need",
+    "OTHERWISE",
+    "PathwayRef",
+    "Reason",
+    "Recommendation",
+    "TraceStep",
+    "Visit",
+    "Walk",
+    "compile_program",
+    "explain_walk",
+    "generate",
+    "run",
+    "run_known",
+    "walk",
+]
