@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spinedx import PathwayError, load_pathway
-from spinedx._load import check_pathway
+from spinedx._pathway.load import check_pathway
 from tests.strategies import patients
 
 ROOT = Path(__file__).parent.parent

@@ -9,11 +9,11 @@ Example:
     True
 """
 
-from spinedx._cohort import evaluate_many
+from spinedx._pathway import evaluate_many
 from spinedx._coverage import Coverage
 from spinedx._diagnostics import Diagnostic
 from spinedx._diagnostics import PathwayError, PatientError, SpinedxError
-from spinedx._load import check_pathway, load_pathway, load_patient
+from spinedx._pathway import check_pathway, load_pathway, load_patient
 from spinedx._pathway import Pathway
 from spinedx._patient import Patient
 from spinedx._documents import register_record

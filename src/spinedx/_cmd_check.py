@@ -8,7 +8,7 @@ from typing import TextIO
 
 from spinedx._diagnostics import render_all
 from spinedx._diagnostics import PathwayError, PatientError
-from spinedx._load import check_pathway_sources, load_pathway, load_patient
+from spinedx._pathway import check_pathway_sources, load_pathway, load_patient
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

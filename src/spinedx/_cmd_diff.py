@@ -11,7 +11,7 @@ from spinedx._diff import diff_pathways, scenario_files_in
 from spinedx._diff_report import report_markdown, report_text
 from spinedx._diagnostics import PathwayError
 from spinedx._documents import is_folder
-from spinedx._load import load_pathway
+from spinedx._pathway import load_pathway
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

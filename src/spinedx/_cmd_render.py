@@ -8,7 +8,7 @@ from typing import TextIO
 
 from spinedx._diagram import build_diagram
 from spinedx._diagnostics import PathwayError, PatientError
-from spinedx._load import load_pathway, load_patient
+from spinedx._pathway import load_pathway, load_patient
 from spinedx._render import GraphvizError, render_dot, render_mermaid
 from spinedx._render_html import render_html, render_svg
 

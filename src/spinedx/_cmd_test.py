@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from spinedx._diagnostics import PathwayError
-from spinedx._load import load_pathway
+from spinedx._pathway import load_pathway
 from spinedx._scenario_run import run_scenarios
 from spinedx._scenarios import load_scenarios
 

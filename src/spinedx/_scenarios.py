@@ -185,7 +185,7 @@ def scenario_name(file: str | os.PathLike[str]) -> str | None:
 def _as_pathway(pathway: Pathway | str | os.PathLike[str]) -> Pathway:
     if isinstance(pathway, Pathway):
         return pathway
-    from spinedx._load import load_pathway  # noqa: PLC0415  (loading is a higher layer)
+    from spinedx._pathway import load_pathway  # noqa: PLC0415  (loading is a higher layer)  # noqa: PLC0415  (loading is a higher layer
 
     return load_pathway(pathway)
 

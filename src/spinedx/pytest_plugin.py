@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from spinedx._diagnostics import PathwayError
-from spinedx._load import MANIFEST, load_pathway
+from spinedx._pathway import MANIFEST, load_pathway
 from spinedx._pathway import Pathway
 from spinedx._scenario_results import ScenarioResult
 from spinedx._scenario_run import run_scenario

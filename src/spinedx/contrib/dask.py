@@ -25,7 +25,7 @@ import pickle
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from spinedx._cohort import CohortRecord, evaluate_chunk
+from spinedx._pathway import CohortRecord, evaluate_chunk
 from spinedx._pathway import Pathway
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import Any, Literal, TypeAlias, overload
 
 from pydantic import BaseModel
 
-from spinedx._pathway import Pathway
+from spinedx._pathway.pathway import Pathway
 
 CohortRecord: TypeAlias = BaseModel | Mapping[str, object] | str | bytes
 """A record model instance, plain data, or the record as JSON text."""

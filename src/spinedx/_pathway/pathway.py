@@ -164,7 +164,7 @@ class Pathway:
 
 def _reload(source: str, model: type[BaseModel], name: str | None, digest: str) -> Pathway:
     """Load a pickled pathway again; its files must be the ones it was loaded from."""
-    from spinedx._load import load_pathway  # noqa: PLC0415  (the loader imports this module)
+    from spinedx._pathway.load import load_pathway  # noqa: PLC0415  (the loader imports this module)
 
     if name is not None and record_model(name) is None:
         register_record(name, model)  # a fresh process has not run the registration

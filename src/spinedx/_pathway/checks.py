@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from spinedx._build import suggestion
+from spinedx._pathway.build import suggestion
 from spinedx._conditions import Condition
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._documents import END, ManifestDoc
