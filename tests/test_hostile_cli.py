@@ -23,10 +23,10 @@ import pytest
 
 from spinedx import load_pathway
 from spinedx._cli import main
-from spinedx._diff import diff_pathways, diff_scenario, scenario_files_in
-from spinedx._diff_report import report_markdown
+from spinedx._authoring.diff import diff_pathways, diff_scenario, scenario_files_in
+from spinedx._authoring.diff_report import report_markdown
 from spinedx._pathway.load import check_pathway
-from spinedx._render_html import _patient_section
+from spinedx._authoring.render_html import _patient_section
 from spinedx._documents.strict_yaml import parse_yaml
 
 ROOT = Path(__file__).parent.parent

@@ -25,7 +25,7 @@ import pytest
 from spinedx import PathwayError, PatientError, _yaml, check_pathway, load_pathway, load_patient
 from spinedx._cli import main
 from spinedx._diagnostics.diagnostic import Diagnostic, Span, diagnostic, render_all
-from spinedx._scenarios import load_scenarios
+from spinedx._authoring.scenarios import load_scenarios
 from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"

@@ -16,9 +16,9 @@ import pytest
 
 from spinedx import load_pathway
 from spinedx._cli import main
-from spinedx._diagram import abbreviate, build_diagram
-from spinedx._render import dot_text, mermaid_text, render_dot, render_mermaid
-from spinedx._render_html import render_html, render_svg
+from spinedx._authoring.diagram import abbreviate, build_diagram
+from spinedx._authoring.render import dot_text, mermaid_text, render_dot, render_mermaid
+from spinedx._authoring.render_html import render_html, render_svg
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"
 ROOT = Path(__file__).parent.parent
@@ -284,7 +284,7 @@ def test_cli_reports_a_broken_pathway(capsys: pytest.CaptureFixture[str]) -> Non
 def test_cli_without_graphviz_says_how_to_install_it(
     fmt: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("spinedx._render.shutil.which", lambda _name: None)
+    monkeypatch.setattr("spinedx._authoring.render.shutil.which", lambda _name: None)
     assert main(["render", str(MINI), "--format", fmt]) == 1
     err = capsys.readouterr().err
     assert "apt-get install graphviz" in err

@@ -16,7 +16,7 @@ import yaml
 
 import spinedx
 from spinedx import PathwayError, load_pathway, load_scenarios, run_scenarios
-from spinedx._scenario_run import needs_match, same_value
+from spinedx._authoring.scenario_run import needs_match, same_value
 
 CASES = Path(__file__).parent / "cases"
 MINI = CASES / "valid" / "mini"

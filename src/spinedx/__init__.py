@@ -10,7 +10,7 @@ Example:
 """
 
 from spinedx._pathway import evaluate_many
-from spinedx._coverage import Coverage
+from spinedx._authoring import Coverage
 from spinedx._diagnostics import Diagnostic
 from spinedx._diagnostics import PathwayError, PatientError, SpinedxError
 from spinedx._pathway import check_pathway, load_pathway, load_patient
@@ -18,9 +18,9 @@ from spinedx._pathway import Pathway
 from spinedx._patient import Patient
 from spinedx._documents import register_record
 from spinedx._evaluation import Evaluation, Need, Reason, Recommendation
-from spinedx._scenario_results import ScenarioReport, ScenarioResult
-from spinedx._scenario_run import run_scenarios
-from spinedx._scenarios import Scenario, load_scenarios
+from spinedx._authoring import ScenarioReport, ScenarioResult
+from spinedx._authoring import run_scenarios
+from spinedx._authoring import Scenario, load_scenarios
 from spinedx._compiled import Urgency
 
 __all__ = [

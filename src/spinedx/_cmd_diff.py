@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TextIO
 
 from spinedx._diagnostics import render_all
-from spinedx._diff import diff_pathways, scenario_files_in
-from spinedx._diff_report import report_markdown, report_text
+from spinedx._authoring import diff_pathways, scenario_files_in
+from spinedx._authoring import report_markdown, report_text
 from spinedx._diagnostics import PathwayError
 from spinedx._documents import is_folder
 from spinedx._pathway import load_pathway

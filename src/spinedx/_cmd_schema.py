@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from spinedx._jsonschemas import KINDS, schema_text
+from spinedx._authoring import KINDS, schema_text
 from spinedx._documents import record_model, record_names
 
 EXIT_OK = 0

@@ -7,8 +7,8 @@ from typing import TextIO
 
 from spinedx._diagnostics import PathwayError
 from spinedx._pathway import load_pathway
-from spinedx._scenario_run import run_scenarios
-from spinedx._scenarios import load_scenarios
+from spinedx._authoring import run_scenarios
+from spinedx._authoring import load_scenarios
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

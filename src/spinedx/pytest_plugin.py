@@ -17,9 +17,9 @@ import pytest
 from spinedx._diagnostics import PathwayError
 from spinedx._pathway import MANIFEST, load_pathway
 from spinedx._pathway import Pathway
-from spinedx._scenario_results import ScenarioResult
-from spinedx._scenario_run import run_scenario
-from spinedx._scenarios import SCENARIO_FOLDER, SCENARIO_SUFFIXES, load_scenario, scenario_name
+from spinedx._authoring import ScenarioResult
+from spinedx._authoring import run_scenario
+from spinedx._authoring import SCENARIO_FOLDER, SCENARIO_SUFFIXES, load_scenario, scenario_name
 
 _PATHWAYS = pytest.StashKey[dict[Path, Pathway | PathwayError]]()
 

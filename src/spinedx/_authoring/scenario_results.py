@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from spinedx._coverage import Coverage
+from spinedx._authoring.coverage import Coverage
 from spinedx._diagnostics import Span
 from spinedx._evaluation import PathwayRef
 
@@ -55,7 +55,7 @@ class ScenarioResult(_Result):
 
     def explain(self) -> str:
         """``PASS name`` or ``FAIL name`` followed by expected and got for each failure."""
-        from spinedx._scenario_text import explain_result  # noqa: PLC0415
+        from spinedx._authoring.scenario_text import explain_result  # noqa: PLC0415
 
         return explain_result(self)
 
@@ -80,6 +80,6 @@ class ScenarioReport(_Result):
 
     def explain(self, *, coverage: bool = False) -> str:
         """PASS/FAIL per scenario, a count, and with ``coverage`` the coverage report."""
-        from spinedx._scenario_text import explain_report  # noqa: PLC0415
+        from spinedx._authoring.scenario_text import explain_report  # noqa: PLC0415
 
         return explain_report(self, coverage=coverage)

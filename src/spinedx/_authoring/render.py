@@ -1,6 +1,6 @@
 """Draw a pathway: Mermaid and Graphviz DOT text, and SVG through Graphviz's ``dot``.
 
-Both text formats come from one :class:`~spinedx._diagram.Diagram`; this
+Both text formats come from one :class:`~spinedx._authoring.diagram.Diagram`; this
 module only chooses shapes and colours and escapes text. Clinical text is full
 of characters the formats treat specially (quotes, brackets, ``<`` and ``>``,
 ``#``, backslashes) and of unicode (``≥``): every label passes through
@@ -14,7 +14,7 @@ import subprocess
 import textwrap
 from collections.abc import Iterable, Iterator
 
-from spinedx._diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
+from spinedx._authoring.diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
 from spinedx._diagnostics import SpinedxError
 from spinedx._compiled import Urgency
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from spinedx._coverage import Coverage, CoveragePoint
-from spinedx._scenario_results import Failure, ScenarioReport, ScenarioResult
+from spinedx._authoring.coverage import Coverage, CoveragePoint
+from spinedx._authoring.scenario_results import Failure, ScenarioReport, ScenarioResult
 
 _SUBJECT = {
     "missing": "recommendation '{}'",

@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._diff_structure import Change, structural_changes
+from spinedx._authoring.diff_structure import Change, structural_changes
 from spinedx._diagnostics import PatientError
 from spinedx._documents import files_in
 from spinedx._documents import describe_value

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
-from spinedx._coverage import measure_coverage
+from spinedx._authoring.coverage import measure_coverage
 from spinedx._evaluation import Walk, walk
 from spinedx._pathway import Pathway
 from spinedx._evaluation import (
@@ -24,8 +24,8 @@ from spinedx._evaluation import (
     Recommendation,
     TraceStep,
 )
-from spinedx._scenario_results import Failure, FailureKind, ScenarioReport, ScenarioResult
-from spinedx._scenarios import Scenario, _as_pathway, load_scenarios, step_recommendations
+from spinedx._authoring.scenario_results import Failure, FailureKind, ScenarioReport, ScenarioResult
+from spinedx._authoring.scenarios import Scenario, _as_pathway, load_scenarios, step_recommendations
 
 _MAX_CONDITION = 120
 """Conditions longer than this are shortened in failure notes: the trace has them in full."""

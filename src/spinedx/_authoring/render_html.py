@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 import re
 
-from spinedx._diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
-from spinedx._render import (
+from spinedx._authoring.diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
+from spinedx._authoring.render import (
     DOT_SHAPES,
     FADED,
     KIND_FILL,

@@ -33,7 +33,7 @@ from spinedx._documents import (
     _Doc,
 )
 from spinedx._patient import Patient
-from spinedx._scenarios import Expectations
+from spinedx._authoring.scenarios import Expectations
 
 SchemaKind = Literal["pathway", "stage", "patient", "scenario"]
 KINDS: tuple[SchemaKind, ...] = ("pathway", "stage", "patient", "scenario")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from spinedx._diff import Decision, PathwayDiff, RecChange, ScenarioDiff, Side
-from spinedx._diff_structure import Change
+from spinedx._authoring.diff import Decision, PathwayDiff, RecChange, ScenarioDiff, Side
+from spinedx._authoring.diff_structure import Change
 from spinedx._diagnostics import md_code, md_escape
 from spinedx._evaluation import Check
 
