@@ -22,7 +22,7 @@ from typing import IO
 import pytest
 
 from spinedx import load_pathway
-from spinedx._cli import main
+from spinedx._cli.main import main
 from spinedx._authoring.diff import diff_pathways, diff_scenario, scenario_files_in
 from spinedx._authoring.diff_report import report_markdown
 from spinedx._pathway.load import check_pathway
@@ -92,7 +92,7 @@ def test_ctrl_c_in_a_running_process_ends_in_one_line_and_status_130() -> None:
     script = textwrap.dedent(
         """
         import runpy, signal, sys, time
-        from spinedx import _cmd_check
+        from spinedx._cli import check as _cmd_check
 
         def interrupted(args, out, err):
             out.write("half an answer\\n")
@@ -116,12 +116,12 @@ def test_ctrl_c_in_a_running_process_ends_in_one_line_and_status_130() -> None:
 @pytest.mark.parametrize(
     ("module", "handler", "argv"),
     [
-        ("spinedx._cmd_check", "_validate", ["validate", str(MINI)]),
-        ("spinedx._cmd_check", "_evaluate", ["evaluate", str(SHIPPED), str(PATIENT)]),
-        ("spinedx._cmd_diff", "_diff", ["diff", str(MINI), str(MINI)]),
-        ("spinedx._cmd_render", "_render", ["render", str(MINI)]),
-        ("spinedx._cmd_schema", "_schema", ["schema", "stage"]),
-        ("spinedx._cmd_test", "_test", ["test", str(MINI)]),
+        ("spinedx._cli.check", "_validate", ["validate", str(MINI)]),
+        ("spinedx._cli.check", "_evaluate", ["evaluate", str(SHIPPED), str(PATIENT)]),
+        ("spinedx._cli.diff", "_diff", ["diff", str(MINI), str(MINI)]),
+        ("spinedx._cli.render", "_render", ["render", str(MINI)]),
+        ("spinedx._cli.schema", "_schema", ["schema", "stage"]),
+        ("spinedx._cli.testing", "_test", ["test", str(MINI)]),
     ],
 )
 def test_ctrl_c_in_any_command_returns_130_with_one_line(

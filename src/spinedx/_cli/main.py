@@ -24,11 +24,11 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "spinedx._cmd_check",
-    "spinedx._cmd_diff",
-    "spinedx._cmd_render",
-    "spinedx._cmd_schema",
-    "spinedx._cmd_test",
+    "spinedx._cli.check",
+    "spinedx._cli.diff",
+    "spinedx._cli.render",
+    "spinedx._cli.schema",
+    "spinedx._cli.testing",
 )
 """Each module has ``register(commands)``; its handlers take (args, out, err) -> int."""
 

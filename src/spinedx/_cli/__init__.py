@@ -1,0 +1,7 @@
+"""(door, generated)"""
+
+from spinedx._cli.main import main
+
+__all__ = [
+    "main",
+]
