@@ -25,18 +25,18 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from spinedx._patient import Patient, Sex
-from spinedx._patient_biopsy import BiopsyGuidance, BiopsyResult, BiopsyTechnique
-from spinedx._patient_common import Flag
-from spinedx._patient_exam import Gait, PlantarResponse, Reflexes, Sensation
-from spinedx._patient_history import (
+from spinedx.patient.record import Patient, Sex
+from spinedx.patient.biopsy import BiopsyGuidance, BiopsyResult, BiopsyTechnique
+from spinedx.patient.common import Flag
+from spinedx.patient.exam import Gait, PlantarResponse, Reflexes, Sensation
+from spinedx.patient.history import (
     CareResponse,
     ContrastReaction,
     History,
     SmokingStatus,
     SpinalRegion,
 )
-from spinedx._patient_history_items import (
+from spinedx.patient.history_items import (
     CancerStatus,
     CancerType,
     CodeSystem,
@@ -44,21 +44,21 @@ from spinedx._patient_history_items import (
     MedicationClass,
     Relative,
 )
-from spinedx._patient_imaging import ImagingRegion, Modality
-from spinedx._patient_labs import (
+from spinedx.patient.imaging import ImagingRegion, Modality
+from spinedx.patient.labs import (
     LAB_SPECS,
     Detection,
     FreeLightChains,
     LabFlag,
     ProteinElectrophoresis,
 )
-from spinedx._patient_lesion import (
+from spinedx.patient.lesion import (
     HIGH_GRADE_ESCC,
     BilskyGrade,
     Compartment,
     LesionNature,
 )
-from spinedx._patient_sins import (
+from spinedx.patient.sins import (
     LEVEL_LOCATIONS,
     Alignment,
     BoneQuality,

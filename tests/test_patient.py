@@ -16,21 +16,19 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from spinedx import (
-    _patient,
-    _patient_biopsy,
-    _patient_exam,
-    _patient_history,
-    _patient_history_items,
-    _patient_imaging,
-    _patient_labs,
-    _patient_lesion,
-    _patient_sins,
-)
-from spinedx._patient import Patient
-from spinedx._patient_labs import LAB_SPECS, LabResult, Labs
-from spinedx._patient_lesion import Lesion
-from spinedx._patient_sins import SinsCategory, SinsLocation
+from spinedx.patient import biopsy as _patient_biopsy
+from spinedx.patient import exam as _patient_exam
+from spinedx.patient import history as _patient_history
+from spinedx.patient import history_items as _patient_history_items
+from spinedx.patient import imaging as _patient_imaging
+from spinedx.patient import labs as _patient_labs
+from spinedx.patient import lesion as _patient_lesion
+from spinedx.patient import record as _patient
+from spinedx.patient import sins as _patient_sins
+from spinedx.patient.record import Patient
+from spinedx.patient.labs import LAB_SPECS, LabResult, Labs
+from spinedx.patient.lesion import Lesion
+from spinedx.patient.sins import SinsCategory, SinsLocation
 from tests.strategies import patient_inputs, patients
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "patients").glob("*.yaml"))
@@ -70,7 +68,7 @@ def record_models() -> list[type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
     for module in MODULES:
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, BaseModel) and cls.__module__.startswith("spinedx._patient"):
+            if issubclass(cls, BaseModel) and cls.__module__.startswith("spinedx.patient."):
                 found[cls.__qualname__] = cls
     return [model for name, model in sorted(found.items()) if name != "RecordModel"]
 

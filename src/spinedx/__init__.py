@@ -15,7 +15,7 @@ from spinedx._diagnostics import Diagnostic
 from spinedx._diagnostics import PathwayError, PatientError, SpinedxError
 from spinedx._pathway import check_pathway, load_pathway, load_patient
 from spinedx._pathway import Pathway
-from spinedx._patient import Patient
+from spinedx.patient.record import Patient
 from spinedx._documents import register_record
 from spinedx._evaluation import Evaluation, Need, Reason, Recommendation
 from spinedx._authoring import ScenarioReport, ScenarioResult

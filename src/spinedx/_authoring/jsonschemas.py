@@ -32,7 +32,7 @@ from spinedx._documents import (
     Text,
     _Doc,
 )
-from spinedx._patient import Patient
+from spinedx.patient.record import Patient
 from spinedx._authoring.scenarios import Expectations
 
 SchemaKind = Literal["pathway", "stage", "patient", "scenario"]

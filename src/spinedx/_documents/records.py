@@ -75,6 +75,6 @@ def record_name(model: type[BaseModel]) -> str:
 def _register_builtins() -> None:
     if "spinedx.patient" in _registry:
         return
-    from spinedx._patient import Patient  # noqa: PLC0415  (keeps the model off import-time paths)
+    from spinedx.patient.record import Patient  # noqa: PLC0415  (keeps the model off import-time paths)
 
     register_record("spinedx.patient", Patient)

@@ -21,8 +21,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, computed_field, model_validator
 
-from spinedx._patient_biopsy import BiopsySection
-from spinedx._patient_common import (
+from spinedx.patient.biopsy import BiopsySection
+from spinedx.patient.common import (
     ClinicalDate,
     Loc,
     Problems,
@@ -30,10 +30,10 @@ from spinedx._patient_common import (
     WholeNumber,
     whole_years,
 )
-from spinedx._patient_exam import Exam
-from spinedx._patient_history import History
-from spinedx._patient_imaging import Imaging
-from spinedx._patient_labs import Labs
+from spinedx.patient.exam import Exam
+from spinedx.patient.history import History
+from spinedx.patient.imaging import Imaging
+from spinedx.patient.labs import Labs
 
 __all__ = ["BiopsySection", "Exam", "History", "Imaging", "Labs", "Patient", "Sex"]
 

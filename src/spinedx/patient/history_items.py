@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import Field, computed_field, model_validator
 
-from spinedx._patient_common import (
+from spinedx.patient.common import (
     ClinicalDate,
     Flag,
     Problems,

@@ -14,15 +14,15 @@ from enum import StrEnum
 
 from pydantic import Field, computed_field
 
-from spinedx._patient_common import ClinicalDate, Flag, RecordModel, all_true, any_true
-from spinedx._patient_lesion import (
+from spinedx.patient.common import ClinicalDate, Flag, RecordModel, all_true, any_true
+from spinedx.patient.lesion import (
     HIGH_GRADE_ESCC,
     BilskyGrade,
     Compartment,
     Lesion,
     LesionNature,
 )
-from spinedx._patient_sins import SINS_MAXIMUM, SinsCategory, category_within
+from spinedx.patient.sins import SINS_MAXIMUM, SinsCategory, category_within
 
 __all__ = [
     "HIGH_GRADE_ESCC",

@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from pydantic import Field, computed_field, model_validator
 
-from spinedx._patient_common import Flag, Number, Problems, RecordModel, any_true, given_without
-from spinedx._patient_history_items import (
+from spinedx.patient.common import Flag, Number, Problems, RecordModel, any_true, given_without
+from spinedx.patient.history_items import (
     ANTICOAGULANTS,
     Cancer,
     CancerStatus,

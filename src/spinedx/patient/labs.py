@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, computed_field, field_validator
 
-from spinedx._patient_common import ClinicalDate, Number, Problems, RecordModel
+from spinedx.patient.common import ClinicalDate, Number, Problems, RecordModel
 
 
 class LabFlag(StrEnum):

@@ -13,8 +13,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
-from spinedx._patient_common import Flag, Problems, RecordModel, SpinalLevel
-from spinedx._patient_sins import (
+from spinedx.patient.common import Flag, Problems, RecordModel, SpinalLevel
+from spinedx.patient.sins import (
     LEVEL_LOCATIONS,
     Alignment,
     BoneQuality,
