@@ -30,9 +30,9 @@ from common import ROOT, instrumented, run, scratch
 
 with instrumented():
     from spinedx import PathwayError, Patient, load_pathway, load_patient
+    from spinedx._compiled.steps import Checklist, Decide
     from spinedx._conditions.condition import compile_condition
     from spinedx._conditions.schema import RecordSchema, fact_type
-    from spinedx._compiled.steps import Checklist, Decide
 
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")
 SCHEMA = RecordSchema.from_model(Patient)

@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from spinedx.patient.record import Patient, Sex
 from spinedx.patient.biopsy import BiopsyGuidance, BiopsyResult, BiopsyTechnique
 from spinedx.patient.common import Flag
 from spinedx.patient.exam import Gait, PlantarResponse, Reflexes, Sensation
@@ -58,6 +57,7 @@ from spinedx.patient.lesion import (
     Compartment,
     LesionNature,
 )
+from spinedx.patient.record import Patient, Sex
 from spinedx.patient.sins import (
     LEVEL_LOCATIONS,
     Alignment,

@@ -9,8 +9,8 @@ import pytest
 import spinedx
 from spinedx import load_pathway, load_scenarios, run_scenarios
 from spinedx._authoring.coverage import measure_coverage
-from spinedx._evaluation.interpreter import walk
 from spinedx._authoring.scenario_text import explain_coverage
+from spinedx._evaluation.interpreter import walk
 from tests.records import Exam, History, Labs, MiniRecord
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"

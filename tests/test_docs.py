@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from spinedx import Patient, Urgency, check_pathway, load_pathway, load_patient
-from spinedx._diagnostics.codes import CODES
 from spinedx._conditions.condition import compile_condition
-from spinedx._documents.models import NODE_KINDS, FactDoc
 from spinedx._conditions.schema import RecordSchema, SchemaType, fact_type
 from spinedx._conditions.tree import FUNCTIONS
+from spinedx._diagnostics.codes import CODES
+from spinedx._documents.models import NODE_KINDS, FactDoc
 from spinedx._documents.strict_yaml import parse_yaml, to_plain
 
 DOCS = Path(__file__).parent.parent / "docs"

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from spinedx import PathwayError, PatientError, _yaml, check_pathway, load_pathway, load_patient
+from spinedx._authoring.scenarios import load_scenarios
 from spinedx._cli.main import main
 from spinedx._diagnostics.diagnostic import Diagnostic, Span, diagnostic, render_all
-from spinedx._authoring.scenarios import load_scenarios
 from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from spinedx import Patient, PatientError, evaluate_many, load_pathway, load_patient
 from spinedx._diagnostics.diagnostic import Diagnostic
 from spinedx._documents.jsontext import parse_json
-from spinedx.patient.labs import Labs
 from spinedx._documents.records import MAX_RECORD_VALUES
 from spinedx._documents.strict_yaml import MAX_DEPTH, read_yaml, to_plain
+from spinedx.patient.labs import Labs
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")

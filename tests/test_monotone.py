@@ -38,14 +38,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from spinedx import Patient, load_pathway
-from spinedx._conditions.condition import Condition, compile_condition
-from spinedx._evaluation.interpreter import OTHERWISE, walk
-from spinedx._conditions.parse import parse_condition
-from spinedx._documents.records import validate_record
-from spinedx._evaluation.results import Evaluation, Reason
 from spinedx._compiled.steps import Checklist, Conclude, Decide, Stage, Step
+from spinedx._conditions.condition import Condition, compile_condition
+from spinedx._conditions.parse import parse_condition
 from spinedx._conditions.tree import Call, children
+from spinedx._documents.records import validate_record
 from spinedx._documents.strict_yaml import read_yaml, to_plain
+from spinedx._evaluation.interpreter import OTHERWISE, walk
+from spinedx._evaluation.results import Evaluation, Reason
 from tests.strategies import patient_inputs, patients
 
 ROOT = Path(__file__).parent.parent

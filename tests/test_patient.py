@@ -25,9 +25,9 @@ from spinedx.patient import labs as _patient_labs
 from spinedx.patient import lesion as _patient_lesion
 from spinedx.patient import record as _patient
 from spinedx.patient import sins as _patient_sins
-from spinedx.patient.record import Patient
 from spinedx.patient.labs import LAB_SPECS, LabResult, Labs
 from spinedx.patient.lesion import Lesion
+from spinedx.patient.record import Patient
 from spinedx.patient.sins import SinsCategory, SinsLocation
 from tests.strategies import patient_inputs, patients
 

@@ -9,19 +9,20 @@ Example:
     True
 """
 
-from spinedx._pathway import evaluate_many
-from spinedx._authoring import Coverage
-from spinedx._diagnostics import Diagnostic
-from spinedx._diagnostics import PathwayError, PatientError, SpinedxError
-from spinedx._pathway import check_pathway, load_pathway, load_patient
-from spinedx._pathway import Pathway
-from spinedx.patient.record import Patient
+from spinedx._authoring import (
+    Coverage,
+    Scenario,
+    ScenarioReport,
+    ScenarioResult,
+    load_scenarios,
+    run_scenarios,
+)
+from spinedx._compiled import Urgency
+from spinedx._diagnostics import Diagnostic, PathwayError, PatientError, SpinedxError
 from spinedx._documents import register_record
 from spinedx._evaluation import Evaluation, Need, Reason, Recommendation
-from spinedx._authoring import ScenarioReport, ScenarioResult
-from spinedx._authoring import run_scenarios
-from spinedx._authoring import Scenario, load_scenarios
-from spinedx._compiled import Urgency
+from spinedx._pathway import Pathway, check_pathway, evaluate_many, load_pathway, load_patient
+from spinedx.patient.record import Patient
 
 __all__ = [
     "Coverage",

@@ -14,12 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from spinedx._authoring import (
+    SCENARIO_FOLDER,
+    SCENARIO_SUFFIXES,
+    ScenarioResult,
+    load_scenario,
+    run_scenario,
+    scenario_name,
+)
 from spinedx._diagnostics import PathwayError
-from spinedx._pathway import MANIFEST, load_pathway
-from spinedx._pathway import Pathway
-from spinedx._authoring import ScenarioResult
-from spinedx._authoring import run_scenario
-from spinedx._authoring import SCENARIO_FOLDER, SCENARIO_SUFFIXES, load_scenario, scenario_name
+from spinedx._pathway import MANIFEST, Pathway, load_pathway
 
 _PATHWAYS = pytest.StashKey[dict[Path, Pathway | PathwayError]]()
 

@@ -41,11 +41,11 @@ from spinedx._authoring.scenarios import (
 )
 
 __all__ = [
-    "Coverage",
-    "GraphvizError",
     "KINDS",
     "SCENARIO_FOLDER",
     "SCENARIO_SUFFIXES",
+    "Coverage",
+    "GraphvizError",
     "Scenario",
     "ScenarioReport",
     "ScenarioResult",

@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
+from spinedx._compiled import Checklist, Decide, Stage, Step
 from spinedx._diagnostics import Span
 from spinedx._evaluation import OTHERWISE, Visit, Walk
-from spinedx._compiled import Checklist, Decide, Stage, Step
 
 PointKind = Literal["node", "branch", "otherwise", "unknown", "item"]
 _Key = tuple[str, str, PointKind, int | None]

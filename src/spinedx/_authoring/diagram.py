@@ -15,11 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from spinedx._compiled import (
+    Checklist,
+    Conclude,
+    Decide,
+    End,
+    Recommend,
+    Stage,
+    Step,
+    Urgency,
+    successors,
+)
 from spinedx._documents import END
-from spinedx._pathway import Pathway
 from spinedx._evaluation import Evaluation
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step, successors
-from spinedx._compiled import Urgency
+from spinedx._pathway import Pathway
 
 NodeKind = Literal["decision", "recommendation", "conclusion", "checklist", "end", "sink"]
 EdgeKind = Literal["branch", "otherwise", "unknown", "then", "next-stage"]

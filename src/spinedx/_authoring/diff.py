@@ -21,17 +21,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spinedx._diagnostics import Diagnostic, Span, diagnostic
 from spinedx._authoring.diff_structure import Change, structural_changes
-from spinedx._diagnostics import PatientError
-from spinedx._documents import files_in
-from spinedx._documents import describe_value
-from spinedx._pathway import Pathway
-from spinedx._documents import validate_record
+from spinedx._compiled import Checklist, Decide, Urgency
+from spinedx._diagnostics import Diagnostic, PatientError, Span, diagnostic
+from spinedx._documents import (
+    YMap,
+    YNode,
+    YScalar,
+    describe_value,
+    files_in,
+    read_yaml,
+    to_plain,
+    validate_record,
+)
 from spinedx._evaluation import Check, Evaluation, PathwayRef, Recommendation
-from spinedx._compiled import Checklist, Decide
-from spinedx._compiled import Urgency
-from spinedx._documents import YMap, YNode, YScalar, read_yaml, to_plain
+from spinedx._pathway import Pathway
 
 
 class _Model(BaseModel):

@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spinedx._pathway import Pathway
 from spinedx._compiled import (
     Branch,
     Checklist,
@@ -24,6 +23,7 @@ from spinedx._compiled import (
     Stage,
     Step,
 )
+from spinedx._pathway import Pathway
 
 Triple = tuple[str, str | None, str | None]
 

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
+from spinedx._authoring.scenarios import Expectations
 from spinedx._documents import (
     END,
     NODE_ID_PATTERN,
@@ -33,7 +34,6 @@ from spinedx._documents import (
     _Doc,
 )
 from spinedx.patient.record import Patient
-from spinedx._authoring.scenarios import Expectations
 
 SchemaKind = Literal["pathway", "stage", "patient", "scenario"]
 KINDS: tuple[SchemaKind, ...] = ("pathway", "stage", "patient", "scenario")

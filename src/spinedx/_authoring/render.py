@@ -15,8 +15,8 @@ import textwrap
 from collections.abc import Iterable, Iterator
 
 from spinedx._authoring.diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
-from spinedx._diagnostics import SpinedxError
 from spinedx._compiled import Urgency
+from spinedx._diagnostics import SpinedxError
 
 INSTALL_GRAPHVIZ = (
     "Graphviz's 'dot' program is needed for SVG and HTML output and was not found on PATH; "

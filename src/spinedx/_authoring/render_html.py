@@ -24,8 +24,8 @@ from spinedx._authoring.render import (
     dot_to_svg,
     render_dot,
 )
-from spinedx._evaluation import Evaluation, Recommendation
 from spinedx._compiled import Urgency
+from spinedx._evaluation import Evaluation, Recommendation
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 

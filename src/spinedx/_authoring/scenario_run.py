@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 
 from spinedx._authoring.coverage import measure_coverage
-from spinedx._evaluation import Walk, walk
-from spinedx._pathway import Pathway
+from spinedx._authoring.scenario_results import Failure, FailureKind, ScenarioReport, ScenarioResult
+from spinedx._authoring.scenarios import Scenario, _as_pathway, load_scenarios, step_recommendations
 from spinedx._evaluation import (
     Check,
     Evaluation,
@@ -23,9 +23,10 @@ from spinedx._evaluation import (
     Reason,
     Recommendation,
     TraceStep,
+    Walk,
+    walk,
 )
-from spinedx._authoring.scenario_results import Failure, FailureKind, ScenarioReport, ScenarioResult
-from spinedx._authoring.scenarios import Scenario, _as_pathway, load_scenarios, step_recommendations
+from spinedx._pathway import Pathway
 
 _MAX_CONDITION = 120
 """Conditions longer than this are shortened in failure notes: the trace has them in full."""

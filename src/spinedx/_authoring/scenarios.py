@@ -21,17 +21,24 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationError
 
-from spinedx._conditions import check_value
-from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
-from spinedx._documents import FactName, RecId, _Doc, _validate
-from spinedx._diagnostics import PathwayError
-from spinedx._documents import files_in, is_folder
-from spinedx._documents import Spans, document_error
+from spinedx._compiled import Checklist, Recommend, Step, Urgency
+from spinedx._conditions import check_value, closest, fact_type
+from spinedx._diagnostics import Diagnostic, PathPart, PathwayError, Span, diagnostic
+from spinedx._documents import (
+    FactName,
+    RecId,
+    Spans,
+    YMap,
+    YScalar,
+    _Doc,
+    _validate,
+    document_error,
+    files_in,
+    is_folder,
+    read_yaml,
+    to_plain,
+)
 from spinedx._pathway import Pathway
-from spinedx._conditions import closest, fact_type
-from spinedx._compiled import Checklist, Recommend, Step
-from spinedx._compiled import Urgency
-from spinedx._documents import YMap, YScalar, read_yaml, to_plain
 
 SCENARIO_FOLDER = "scenarios"
 SCENARIO_SUFFIXES = (".yaml", ".yml")

@@ -6,8 +6,7 @@ import argparse
 import json
 from typing import TextIO
 
-from spinedx._diagnostics import render_all
-from spinedx._diagnostics import PathwayError, PatientError
+from spinedx._diagnostics import PathwayError, PatientError, render_all
 from spinedx._pathway import check_pathway_sources, load_pathway, load_patient
 
 EXIT_OK = 0

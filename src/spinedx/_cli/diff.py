@@ -6,10 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from spinedx._diagnostics import render_all
-from spinedx._authoring import diff_pathways, scenario_files_in
-from spinedx._authoring import report_markdown, report_text
-from spinedx._diagnostics import PathwayError
+from spinedx._authoring import diff_pathways, report_markdown, report_text, scenario_files_in
+from spinedx._diagnostics import PathwayError, render_all
 from spinedx._documents import is_folder
 from spinedx._pathway import load_pathway
 

@@ -6,11 +6,16 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from spinedx._authoring import build_diagram
+from spinedx._authoring import (
+    GraphvizError,
+    build_diagram,
+    render_dot,
+    render_html,
+    render_mermaid,
+    render_svg,
+)
 from spinedx._diagnostics import PathwayError, PatientError
 from spinedx._pathway import load_pathway, load_patient
-from spinedx._authoring import GraphvizError, render_dot, render_mermaid
-from spinedx._authoring import render_html, render_svg
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

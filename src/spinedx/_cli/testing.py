@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from spinedx._authoring import load_scenarios, run_scenarios
 from spinedx._diagnostics import PathwayError
 from spinedx._pathway import load_pathway
-from spinedx._authoring import run_scenarios
-from spinedx._authoring import load_scenarios
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from spinedx._compiled.urgency import Urgency
 from spinedx._conditions import Condition
 from spinedx._diagnostics import Span
-from spinedx._compiled.urgency import Urgency
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,7 @@ import stat
 from pathlib import Path
 from typing import Final
 
-from spinedx._diagnostics import Span, diagnostic
-from spinedx._diagnostics import PathwayError
+from spinedx._diagnostics import PathwayError, Span, diagnostic
 
 # Opening never waits: a named pipe without a writer would block the open forever.
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -22,12 +22,19 @@ from typing import Final, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
-from spinedx._diagnostics import PatientError
+from spinedx._diagnostics import (
+    DUPLICATE_ENTRY,
+    Diagnostic,
+    PathPart,
+    PatientError,
+    Span,
+    diagnostic,
+    is_validated,
+    mark_validated,
+)
 from spinedx._documents.files import read_bytes
 from spinedx._documents.jsontext import parse_json
 from spinedx._documents.located import Spans, document_error, dotted
-from spinedx._diagnostics import DUPLICATE_ENTRY, is_validated, mark_validated
 from spinedx._documents.strict_yaml import MAX_DEPTH, MAX_FILE_BYTES, YNode, parse_yaml, to_plain
 
 _R = TypeVar("_R", bound=BaseModel)

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._documents.strict_yaml import MAX_DEPTH, MAX_FILE_BYTES, Value, YMap, YNode, YScalar, YSeq
+from spinedx._documents.strict_yaml import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    Value,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+)
 
 _TOKEN: Final = re.compile(
     r"""(?P<string>"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from spinedx._diagnostics import Diagnostic, PathPart, Span, diagnostic
-from spinedx._diagnostics import DUPLICATE_ENTRY
+from spinedx._diagnostics import DUPLICATE_ENTRY, Diagnostic, PathPart, Span, diagnostic
 from spinedx._documents.strict_yaml import YNode, spans_by_path
 
 _KEY = "__key__"

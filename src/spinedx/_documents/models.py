@@ -17,10 +17,9 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import model_validator as _model_validator
 
-from spinedx._diagnostics import Diagnostic, diagnostic
-from spinedx._documents.located import Spans, describe_value, document_error
 from spinedx._compiled import Urgency
-from spinedx._diagnostics import is_web_address
+from spinedx._diagnostics import Diagnostic, diagnostic, is_web_address
+from spinedx._documents.located import Spans, describe_value, document_error
 from spinedx._documents.strict_yaml import YNode, to_plain
 
 NODE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,99}$"

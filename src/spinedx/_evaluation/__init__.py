@@ -5,8 +5,8 @@ from spinedx._evaluation.accelerator import (
     generate,
 )
 from spinedx._evaluation.interpreter import (
-    ExplainContext,
     OTHERWISE,
+    ExplainContext,
     Visit,
     Walk,
     explain_walk,
@@ -29,13 +29,13 @@ from spinedx._evaluation.results import (
 )
 
 __all__ = [
+    "OTHERWISE",
     "Check",
     "Evaluation",
     "ExplainContext",
     "FactValue",
     "Generated",
     "Need",
-    "OTHERWISE",
     "PathwayRef",
     "Reason",
     "Recommendation",

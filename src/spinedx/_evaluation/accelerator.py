@@ -36,12 +36,22 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from spinedx._conditions import compile_expr, literal_value, normaliser
-from spinedx._conditions import Condition
-from spinedx._documents import END
 from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step
-from spinedx._conditions import BoolOp, Compare, Expr, FactRef, Literal, Not, Path
-from spinedx._conditions import Types
+from spinedx._conditions import (
+    BoolOp,
+    Compare,
+    Condition,
+    Expr,
+    FactRef,
+    Literal,
+    Not,
+    Path,
+    Types,
+    compile_expr,
+    literal_value,
+    normaliser,
+)
+from spinedx._documents import END
 
 StageFunction = Callable[[Any, dict[str, object], list[str]], int]
 """``fn(record, facts, fired)``: runs part of a stage; returns the position of the

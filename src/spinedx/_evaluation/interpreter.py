@@ -17,7 +17,8 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from spinedx._conditions import Condition, Read
+from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
+from spinedx._conditions import Condition, Read, RecordSchema
 from spinedx._documents import END
 from spinedx._evaluation.results import (
     Check,
@@ -34,8 +35,6 @@ from spinedx._evaluation.results import (
     TraceStep,
     ValueRead,
 )
-from spinedx._conditions import RecordSchema
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
 
 OTHERWISE = -1
 """A decision's outcome when no branch held."""

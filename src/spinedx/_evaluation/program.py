@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spinedx._evaluation.accelerator import Fallback, Generated
+from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage
 from spinedx._conditions import Condition
 from spinedx._documents import END
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage
+from spinedx._evaluation.accelerator import Fallback, Generated
 
 DECIDE, RECOMMEND, CONCLUDE, CHECKLIST, STOP = range(5)
 """Node kinds. ``STOP`` is an end node."""

@@ -15,8 +15,8 @@ from spinedx._pathway.load import (
 from spinedx._pathway.pathway import Pathway
 
 __all__ = [
-    "CohortRecord",
     "MANIFEST",
+    "CohortRecord",
     "Pathway",
     "check_pathway",
     "check_pathway_sources",

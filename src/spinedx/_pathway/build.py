@@ -12,21 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from spinedx._conditions import Condition, check_value, compile_condition
-from spinedx._diagnostics import Diagnostic, PathPart, diagnostic
-from spinedx._documents import (
-    ChecklistDoc,
-    ConcludeDoc,
-    DecideDoc,
-    EndDoc,
-    ManifestDoc,
-    NodeDoc,
-    RecommendDoc,
-    StageHeader,
-    _RecommendFields,
-)
-from spinedx._documents import Spans
-from spinedx._conditions import RecordSchema, SchemaType, SuggestionBudget, closest
 from spinedx._compiled import (
     Branch,
     Checklist,
@@ -41,7 +26,32 @@ from spinedx._compiled import (
     Step,
     TermCode,
 )
-from spinedx._documents import YMap, YNode, YScalar, YSeq
+from spinedx._conditions import (
+    Condition,
+    RecordSchema,
+    SchemaType,
+    SuggestionBudget,
+    check_value,
+    closest,
+    compile_condition,
+)
+from spinedx._diagnostics import Diagnostic, PathPart, diagnostic
+from spinedx._documents import (
+    ChecklistDoc,
+    ConcludeDoc,
+    DecideDoc,
+    EndDoc,
+    ManifestDoc,
+    NodeDoc,
+    RecommendDoc,
+    Spans,
+    StageHeader,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    _RecommendFields,
+)
 
 
 @dataclass(frozen=True)

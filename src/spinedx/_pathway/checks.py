@@ -14,12 +14,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from spinedx._pathway.build import suggestion
-from spinedx._conditions import Condition
-from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._documents import END, ManifestDoc
-from spinedx._documents import Spans
-from spinedx._conditions import SuggestionBudget
 from spinedx._compiled import (
     Checklist,
     Conclude,
@@ -31,6 +25,10 @@ from spinedx._compiled import (
     Step,
     successors,
 )
+from spinedx._conditions import Condition, SuggestionBudget
+from spinedx._diagnostics import Diagnostic, Span, diagnostic
+from spinedx._documents import END, ManifestDoc, Spans
+from spinedx._pathway.build import suggestion
 
 
 @dataclass(frozen=True)

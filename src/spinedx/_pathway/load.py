@@ -19,18 +19,26 @@ from typing import TypeVar
 import networkx as nx
 from pydantic import BaseModel
 
+from spinedx._conditions import RecordSchema, SchemaType, fact_type
+from spinedx._diagnostics import Diagnostic, PathwayError, Span, diagnostic
+from spinedx._documents import (
+    ManifestDoc,
+    Spans,
+    YNode,
+    is_folder,
+    is_inside,
+    load_record,
+    read_yaml,
+    record_model,
+    record_name,
+    record_names,
+    validate_manifest,
+    validate_stage,
+    what_is,
+)
 from spinedx._pathway.build import StageBuilder, StageSource
 from spinedx._pathway.checks import CheckContext, run_checks, stage_graph
-from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._documents import ManifestDoc, validate_manifest, validate_stage
-from spinedx._diagnostics import PathwayError
-from spinedx._documents import is_folder, is_inside, what_is
-from spinedx._documents import load_record
-from spinedx._documents import Spans
 from spinedx._pathway.pathway import Pathway
-from spinedx._documents import record_model, record_name, record_names
-from spinedx._conditions import RecordSchema, SchemaType, fact_type
-from spinedx._documents import YNode, read_yaml
 
 MANIFEST = "pathway.yaml"
 _R = TypeVar("_R", bound=BaseModel)

@@ -9,17 +9,22 @@ from types import MappingProxyType
 import networkx as nx
 from pydantic import BaseModel
 
-from spinedx._evaluation import Generated, generate
-from spinedx._diagnostics import Diagnostic
-from spinedx._documents import ManifestDoc
-from spinedx._diagnostics import PathwayChangedError
-from spinedx._evaluation import ExplainContext, explain_walk, walk
-from spinedx._documents import validate_record
-from spinedx._evaluation import compile_program, run, run_known
-from spinedx._documents import record_model, register_record
-from spinedx._evaluation import Evaluation, PathwayRef
-from spinedx._conditions import RecordSchema
 from spinedx._compiled import Stage
+from spinedx._conditions import RecordSchema
+from spinedx._diagnostics import Diagnostic, PathwayChangedError
+from spinedx._documents import ManifestDoc, record_model, register_record, validate_record
+from spinedx._evaluation import (
+    Evaluation,
+    ExplainContext,
+    Generated,
+    PathwayRef,
+    compile_program,
+    explain_walk,
+    generate,
+    run,
+    run_known,
+    walk,
+)
 
 
 class Pathway:

@@ -25,8 +25,7 @@ import pickle
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from spinedx._pathway import CohortRecord, evaluate_chunk
-from spinedx._pathway import Pathway
+from spinedx._pathway import CohortRecord, Pathway, evaluate_chunk
 
 if TYPE_CHECKING:
     import dask.bag
