@@ -7,6 +7,7 @@ from pathlib import Path
 import spinedx
 from bench.report import Report, Table, fmt
 from bench.timing import interleaved
+from spinedx.scenarios import load_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHWAY = ROOT / "pathways" / "spinal_tumor"
@@ -19,7 +20,7 @@ def run(report: Report, rounds: int) -> None:
     patients = [spinedx.load_patient(path) for path in sorted(EXAMPLES.glob("*.yaml"))]
     examples = len(patients)
     if (PATHWAY / "scenarios").is_dir():
-        patients += [scenario.patient for scenario in spinedx.load_scenarios(pathway)]
+        patients += [scenario.patient for scenario in load_scenarios(pathway)]
     known = sum(pathway._known_ids(p) is not None for p in patients)
     repeat = max(1, 2000 // len(patients))
 

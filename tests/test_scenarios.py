@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 import spinedx
-from spinedx import PathwayError, load_pathway, load_scenarios, run_scenarios
+from spinedx import PathwayError, load_pathway
 from spinedx._authoring.scenario_run import needs_match, same_value
+from spinedx.scenarios import ScenarioResult, load_scenarios, run_scenarios
 
 CASES = Path(__file__).parent / "cases"
 MINI = CASES / "valid" / "mini"
@@ -35,7 +36,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def _report(mini: spinedx.Pathway, folder: Path, text: str) -> spinedx.ScenarioResult:
+def _report(mini: spinedx.Pathway, folder: Path, text: str) -> ScenarioResult:
     _write(folder, "s.yaml", text)
     report = run_scenarios(mini, load_scenarios(mini, folder))
     (result,) = report.results

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from spinedx import check_pathway, load_pathway, load_patient, run_scenarios
+from spinedx import check_pathway, load_pathway, load_patient
 from spinedx._compiled.steps import Checklist, Recommend
+from spinedx.scenarios import run_scenarios
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "pathways" / "spinal_tumor"

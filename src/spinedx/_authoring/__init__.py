@@ -1,6 +1,6 @@
 """(door, generated)"""
 
-from spinedx._authoring.coverage import Coverage
+from spinedx._authoring.coverage import Coverage, CoveragePoint, StageCoverage
 from spinedx._authoring.diagram import build_diagram
 from spinedx._authoring.diff import (
     diff_pathways,
@@ -24,6 +24,7 @@ from spinedx._authoring.render_html import (
     render_svg,
 )
 from spinedx._authoring.scenario_results import (
+    Failure,
     ScenarioReport,
     ScenarioResult,
 )
@@ -34,6 +35,8 @@ from spinedx._authoring.scenario_run import (
 from spinedx._authoring.scenarios import (
     SCENARIO_FOLDER,
     SCENARIO_SUFFIXES,
+    Expectations,
+    ExpectedRecommendation,
     Scenario,
     load_scenario,
     load_scenarios,
@@ -45,10 +48,15 @@ __all__ = [
     "SCENARIO_FOLDER",
     "SCENARIO_SUFFIXES",
     "Coverage",
+    "CoveragePoint",
+    "Expectations",
+    "ExpectedRecommendation",
+    "Failure",
     "GraphvizError",
     "Scenario",
     "ScenarioReport",
     "ScenarioResult",
+    "StageCoverage",
     "build_diagram",
     "diff_pathways",
     "load_scenario",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from spinedx._compiled import (
+    END,
     Checklist,
     Conclude,
     Decide,
@@ -26,7 +27,6 @@ from spinedx._compiled import (
     Urgency,
     successors,
 )
-from spinedx._documents import END
 from spinedx._evaluation import Evaluation
 from spinedx._pathway import Pathway
 

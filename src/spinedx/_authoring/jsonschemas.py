@@ -19,19 +19,19 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from spinedx._authoring.scenarios import Expectations
+from spinedx._compiled import END
 from spinedx._documents import (
-    END,
     NODE_ID_PATTERN,
     REC_ID_PATTERN,
     ChecklistDoc,
     ConcludeDoc,
     DecideDoc,
+    DocumentModel,
     EndDoc,
     ManifestDoc,
     NodeId,
     RecommendDoc,
     Text,
-    _Doc,
 )
 from spinedx.patient.record import Patient
 
@@ -44,7 +44,7 @@ FILE_NAMES: dict[SchemaKind, str] = {kind: f"{kind}.schema.json" for kind in KIN
 JsonObject = dict[str, object]
 
 
-class StageFile(_Doc):
+class StageFile(DocumentModel):
     """A stage file: one stage's decision graph (the manifest lists the stages in order)."""
 
     stage: NodeId = Field(description="The stage id, as listed in the manifest's 'stages'.")

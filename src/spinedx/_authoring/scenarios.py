@@ -25,18 +25,18 @@ from spinedx._compiled import Checklist, Recommend, Step, Urgency
 from spinedx._conditions import check_value, closest, fact_type
 from spinedx._diagnostics import Diagnostic, PathPart, PathwayError, Span, diagnostic
 from spinedx._documents import (
+    DocumentModel,
     FactName,
     RecId,
     Spans,
     YMap,
     YScalar,
-    _Doc,
-    _validate,
     document_error,
     files_in,
     is_folder,
     read_yaml,
     to_plain,
+    validate_document,
 )
 from spinedx._pathway import Pathway
 
@@ -58,14 +58,14 @@ FieldPath = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 FactValue = str | bool | int | float | None
 
 
-class ExpectedRecommendation(_Doc):
+class ExpectedRecommendation(DocumentModel):
     """A recommendation that must be reached, no slower than ``urgency`` when given."""
 
     id: RecId
     urgency: Urgency | None = None
 
 
-class Expectations(_Doc):
+class Expectations(DocumentModel):
     """What a scenario's patient must get; every key is optional."""
 
     recommendations: list[ExpectedRecommendation] = Field(default_factory=list)
@@ -75,7 +75,7 @@ class Expectations(_Doc):
     complete: bool | None = None
 
 
-class _Header(_Doc):
+class _Header(DocumentModel):
     """A scenario file around its patient and expectations, which are checked on their own."""
 
     name: OneLine
@@ -204,7 +204,7 @@ def _read_scenario(pathway: Pathway, file: Path) -> tuple[Scenario | None, list[
     name = str(file)
     spans = Spans(tree, name)
     data = to_plain(tree)
-    header, found = _validate(_Header, data, spans, ())
+    header, found = validate_document(_Header, data, spans, ())
     problems += found
     raw = data if isinstance(data, dict) else {}
     patient = _patient(pathway, raw.get("patient"), spans, problems)
@@ -251,7 +251,7 @@ def _expectations(
     recs = data.get("recommendations")
     if isinstance(recs, list):  # a bare id is shorthand for {id: ...}
         data["recommendations"] = [{"id": r} if isinstance(r, str) else r for r in recs]
-    expect, found = _validate(Expectations, data, spans, ("expect",))
+    expect, found = validate_document(Expectations, data, spans, ("expect",))
     out += found
     if expect is not None:
         out += _check_references(pathway, expect, spans)

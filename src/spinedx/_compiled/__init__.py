@@ -1,6 +1,7 @@
 """(door, generated)"""
 
 from spinedx._compiled.steps import (
+    END,
     Branch,
     Checklist,
     ChecklistItem,
@@ -18,6 +19,7 @@ from spinedx._compiled.steps import (
 from spinedx._compiled.urgency import Urgency
 
 __all__ = [
+    "END",
     "Branch",
     "Checklist",
     "ChecklistItem",

@@ -15,6 +15,9 @@ from spinedx._compiled.urgency import Urgency
 from spinedx._conditions import Condition
 from spinedx._diagnostics import Span
 
+END = "end"
+"""The reserved target that ends a stage's walk: a node id no stage may use."""
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:

@@ -16,7 +16,6 @@ from spinedx._documents.located import (
     document_error,
 )
 from spinedx._documents.models import (
-    END,
     NODE_ID_PATTERN,
     REC_ID_PATTERN,
     ChecklistDoc,
@@ -31,9 +30,9 @@ from spinedx._documents.models import (
     RecommendDoc,
     StageHeader,
     Text,
-    _Doc,
-    _RecommendFields,
-    _validate,
+    DocumentModel,
+    RecommendFields,
+    validate_document,
     validate_manifest,
     validate_stage,
 )
@@ -53,7 +52,6 @@ from spinedx._documents.strict_yaml import (
 )
 
 __all__ = [
-    "END",
     "NODE_ID_PATTERN",
     "REC_ID_PATTERN",
     "ChecklistDoc",
@@ -73,9 +71,9 @@ __all__ = [
     "YNode",
     "YScalar",
     "YSeq",
-    "_Doc",
-    "_RecommendFields",
-    "_validate",
+    "DocumentModel",
+    "RecommendFields",
+    "validate_document",
     "describe_value",
     "document_error",
     "files_in",

@@ -17,7 +17,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import model_validator as _model_validator
 
-from spinedx._compiled import Urgency
+from spinedx._compiled import END, Urgency
 from spinedx._diagnostics import Diagnostic, diagnostic, is_web_address
 from spinedx._documents.located import Spans, describe_value, document_error
 from spinedx._documents.strict_yaml import YNode, to_plain
@@ -25,9 +25,6 @@ from spinedx._documents.strict_yaml import YNode, to_plain
 NODE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,99}$"
 FACT_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,99}$"
 REC_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
-END = "end"
-"""The reserved target that ends a stage's walk."""
-
 NodeId = Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)]
 FactName = Annotated[str, StringConstraints(pattern=FACT_PATTERN)]
 RecId = Annotated[str, StringConstraints(pattern=REC_ID_PATTERN)]
@@ -38,14 +35,14 @@ Condition = Annotated[str, StringConstraints(min_length=1)]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$")]
 
 
-class _Doc(BaseModel):
+class DocumentModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 # ---------------------------------------------------------------- manifest
 
 
-class SourceDoc(_Doc):
+class SourceDoc(DocumentModel):
     """A document a recommendation may cite."""
 
     title: Text
@@ -55,7 +52,7 @@ class SourceDoc(_Doc):
     note: Text | None = None
 
 
-class FactDoc(_Doc):
+class FactDoc(DocumentModel):
     """A conclusion one stage may draw for later stages."""
 
     type: Literal["bool", "enum", "number", "integer", "text", "date"]
@@ -73,7 +70,7 @@ class FactDoc(_Doc):
         return self
 
 
-class StageEntry(_Doc):
+class StageEntry(DocumentModel):
     """One stage in the manifest's ordered list."""
 
     id: NodeId
@@ -82,7 +79,7 @@ class StageEntry(_Doc):
     data: list[NodeId] | None = None
 
 
-class ManifestDoc(_Doc):
+class ManifestDoc(DocumentModel):
     """The pathway manifest (``pathway.yaml``)."""
 
     id: RecId
@@ -104,14 +101,14 @@ class ManifestDoc(_Doc):
 # -------------------------------------------------------------- stage file
 
 
-class SourceRef(_Doc):
+class SourceRef(DocumentModel):
     """A citation: a declared source id and, where useful, the section or table."""
 
     id: RecId
     section: Text | None = None
 
 
-class CodeDoc(_Doc):
+class CodeDoc(DocumentModel):
     """A terminology code for a recommended action."""
 
     system: Literal["snomed-ct", "loinc", "icd-10", "icd-11", "opcs-4", "cpt", "other"]
@@ -119,14 +116,14 @@ class CodeDoc(_Doc):
     display: Text | None = None
 
 
-class BranchDoc(_Doc):
+class BranchDoc(DocumentModel):
     """One branch of a decision: when the condition holds, go to ``then``."""
 
     when: Condition
     then: NodeId
 
 
-class DecideDoc(_Doc):
+class DecideDoc(DocumentModel):
     """Ordered branches; the first that holds wins."""
 
     decide: Text
@@ -136,7 +133,7 @@ class DecideDoc(_Doc):
     note: Text | None = None
 
 
-class _RecommendFields(_Doc):
+class RecommendFields(DocumentModel):
     recommend: RecId
     action: Text
     urgency: Urgency
@@ -145,13 +142,13 @@ class _RecommendFields(_Doc):
     codes: list[CodeDoc] = Field(default_factory=list)
 
 
-class RecommendDoc(_RecommendFields):
+class RecommendDoc(RecommendFields):
     """One recommended action, then the next node."""
 
     then: NodeId
 
 
-class ConcludeDoc(_Doc):
+class ConcludeDoc(DocumentModel):
     """Set a declared fact, with the reason, then the next node."""
 
     conclude: FactName
@@ -166,13 +163,13 @@ class ConcludeDoc(_Doc):
         return self
 
 
-class ChecklistItemDoc(_RecommendFields):
+class ChecklistItemDoc(RecommendFields):
     """A checklist item: fires its recommendation when its condition holds."""
 
     when: Condition
 
 
-class ChecklistDoc(_Doc):
+class ChecklistDoc(DocumentModel):
     """Independent items: every one whose condition holds fires."""
 
     checklist: Text
@@ -180,7 +177,7 @@ class ChecklistDoc(_Doc):
     then: NodeId
 
 
-class EndDoc(_Doc):
+class EndDoc(DocumentModel):
     """The end of a stage's walk, with an optional closing note."""
 
     end: Text | None = None
@@ -196,7 +193,7 @@ NODE_KINDS: dict[str, type[NodeDoc]] = {
 }
 
 
-class StageHeader(_Doc):
+class StageHeader(DocumentModel):
     """The stage file around its nodes."""
 
     stage: NodeId
@@ -207,7 +204,7 @@ class StageHeader(_Doc):
 
 # -------------------------------------------------------------- validation
 
-_M = TypeVar("_M", bound=_Doc)
+_M = TypeVar("_M", bound=DocumentModel)
 
 
 def validate_manifest(tree: YNode, file: str) -> tuple[ManifestDoc | None, list[Diagnostic]]:
@@ -216,7 +213,7 @@ def validate_manifest(tree: YNode, file: str) -> tuple[ManifestDoc | None, list[
     if isinstance(data, dict) and isinstance(data.get("stages"), list):
         data["stages"] = [{"id": s} if isinstance(s, str) else s for s in data["stages"]]
     spans = Spans(tree, file)
-    manifest, diagnostics = _validate(ManifestDoc, data, spans, ())
+    manifest, diagnostics = validate_document(ManifestDoc, data, spans, ())
     return manifest, diagnostics + list(_non_web_urls(data, spans))
 
 
@@ -244,7 +241,7 @@ def validate_stage(
     """Validate a stage file: its header, then every node on its own."""
     data = to_plain(tree)
     spans = Spans(tree, file)
-    header, diagnostics = _validate(StageHeader, data, spans, ())
+    header, diagnostics = validate_document(StageHeader, data, spans, ())
     nodes: dict[str, NodeDoc] = {}
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), dict):
         return header, nodes, diagnostics
@@ -276,7 +273,7 @@ def validate_stage(
         kind = _node_kind(raw, path, spans, diagnostics)
         if kind is None:
             continue
-        node, problems = _validate(NODE_KINDS[kind], _normalise_node(raw), spans, path)
+        node, problems = validate_document(NODE_KINDS[kind], _normalise_node(raw), spans, path)
         diagnostics.extend(problems)
         if node is not None:
             nodes[node_id] = node
@@ -342,7 +339,7 @@ def _normalise_sources(value: object) -> object:
     return value
 
 
-def _validate(
+def validate_document(
     model: type[_M],
     data: object,
     spans: Spans,

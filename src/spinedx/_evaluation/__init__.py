@@ -25,7 +25,12 @@ from spinedx._evaluation.results import (
     PathwayRef,
     Reason,
     Recommendation,
+    Scalar,
+    SourceRef,
+    StageOutcome,
+    TermCodeRef,
     TraceStep,
+    ValueRead,
 )
 
 __all__ = [
@@ -39,7 +44,12 @@ __all__ = [
     "PathwayRef",
     "Reason",
     "Recommendation",
+    "Scalar",
+    "SourceRef",
+    "StageOutcome",
+    "TermCodeRef",
     "TraceStep",
+    "ValueRead",
     "Visit",
     "Walk",
     "compile_program",

@@ -36,7 +36,7 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage, Step
+from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, Stage, Step
 from spinedx._conditions import (
     BoolOp,
     Compare,
@@ -51,7 +51,6 @@ from spinedx._conditions import (
     literal_value,
     normaliser,
 )
-from spinedx._documents import END
 
 StageFunction = Callable[[Any, dict[str, object], list[str]], int]
 """``fn(record, facts, fired)``: runs part of a stage; returns the position of the

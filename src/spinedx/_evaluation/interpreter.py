@@ -17,9 +17,8 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
+from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
 from spinedx._conditions import Condition, Read, RecordSchema
-from spinedx._documents import END
 from spinedx._evaluation.results import (
     Check,
     Evaluation,

@@ -20,9 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, Stage
+from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, Stage
 from spinedx._conditions import Condition
-from spinedx._documents import END
 from spinedx._evaluation.accelerator import Fallback, Generated
 
 DECIDE, RECOMMEND, CONCLUDE, CHECKLIST, STOP = range(5)

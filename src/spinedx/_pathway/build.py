@@ -44,13 +44,13 @@ from spinedx._documents import (
     ManifestDoc,
     NodeDoc,
     RecommendDoc,
+    RecommendFields,
     Spans,
     StageHeader,
     YMap,
     YNode,
     YScalar,
     YSeq,
-    _RecommendFields,
 )
 
 
@@ -176,7 +176,7 @@ class StageBuilder:
 
     def _rec(
         self,
-        doc: _RecommendFields,
+        doc: RecommendFields,
         stage: str,
         node_id: str,
         spans: Spans,

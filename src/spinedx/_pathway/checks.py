@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from spinedx._compiled import (
+    END,
     Checklist,
     Conclude,
     Decide,
@@ -27,7 +28,7 @@ from spinedx._compiled import (
 )
 from spinedx._conditions import Condition, SuggestionBudget
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._documents import END, ManifestDoc, Spans
+from spinedx._documents import ManifestDoc, Spans
 from spinedx._pathway.build import suggestion
 
 
