@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, check_spans, instrumented, run
 
 with instrumented():
-    from spinedx import PatientError, evaluate_many, load_pathway, load_patient, load_scenarios
+    from spinedx import PatientError, evaluate_many, load_pathway, load_patient
+    from spinedx.scenarios import load_scenarios
 
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")
 RECORD = "<patient>"  # the name diagnostics give a record that is not a file

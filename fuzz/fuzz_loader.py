@@ -37,7 +37,8 @@ from common import ROOT, check_spans, instrumented, run, scratch
 with instrumented("yaml"):
     import yaml
 
-    from spinedx import PathwayError, Patient, PatientError, _yaml, load_pathway, load_patient
+    from spinedx import PathwayError, Patient, PatientError, load_pathway, load_patient
+    from spinedx._documents import strict_yaml as _yaml
 
 SHIPPED = ROOT / "pathways" / "spinal_tumor"
 MANIFEST: dict[str, object] = yaml.safe_load((SHIPPED / "pathway.yaml").read_text())

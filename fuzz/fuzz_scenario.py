@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, check_span, check_spans, instrumented, run, scratch
 
 with instrumented():
-    from spinedx import PathwayError, Scenario, load_pathway, load_scenarios, run_scenarios
+    from spinedx import PathwayError, load_pathway
+    from spinedx.scenarios import Scenario, load_scenarios, run_scenarios
 
 SHIPPED = load_pathway(ROOT / "pathways" / "spinal_tumor")
 FOLDER = scratch("scenario")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 
 ROOT = Path(__file__).parent.parent
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"

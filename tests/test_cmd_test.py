@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 
 CASES = Path(__file__).parent / "cases"
 MINI = CASES / "valid" / "mini"

@@ -16,7 +16,7 @@ from spinedx import load_pathway
 from spinedx._authoring.diff import PathwayDiff, diff_pathways, scenario_files_in
 from spinedx._authoring.diff_report import md_code, md_escape, report_markdown, report_text
 from spinedx._authoring.diff_structure import Change
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"
 SCENARIOS = MINI / "scenarios"

@@ -10,7 +10,7 @@ Conventions, documented in ``docs/design.md`` ("Docs that run"):
   (a line holding ``…`` stands for output left out).
 - Pages listed in ``OWN_TEST`` are run by their own tests instead.
 - A ```` ```sh ```` block whose first line starts with ``spinedx `` is a list of
-  commands, one a line; each runs in-process (``spinedx._cli.main.main``) and must
+  commands, one a line; each runs in-process (``spinedx._cli.app.main``) and must
   exit 0, or the status a trailing ``# exit N`` comment gives. They run in a
   scratch folder that links to the repository's ``pathways``, ``examples``,
   ``tests``, ``schemas`` and ``docs``, so relative paths work and the files
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"

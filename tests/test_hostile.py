@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx import PathwayError, Patient, PatientError, load_pathway, load_patient
-from spinedx._diagnostics.diagnostic import Diagnostic
+from spinedx._diagnostics.diagnostics import Diagnostic
 from spinedx._documents.records import MAX_RECORD_VALUES
 from spinedx._documents.strict_yaml import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
 
@@ -484,7 +484,7 @@ def test_a_stage_file_linked_from_outside_the_folder_is_refused(tmp_path: Path) 
 
 
 def test_excerpts_are_never_read_from_devices_pipes_or_huge_files(tmp_path: Path) -> None:
-    from spinedx._diagnostics.diagnostic import Span, diagnostic, render  # noqa: PLC0415
+    from spinedx._diagnostics.diagnostics import Span, diagnostic, render  # noqa: PLC0415
 
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as stream:

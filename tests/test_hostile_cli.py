@@ -24,8 +24,8 @@ import pytest
 from spinedx import load_pathway
 from spinedx._authoring.diff import diff_pathways, diff_scenario, scenario_files_in
 from spinedx._authoring.diff_report import report_markdown
-from spinedx._authoring.render_html import _patient_section
-from spinedx._cli.main import main
+from spinedx._authoring.html import _patient_section
+from spinedx._cli.app import main
 from spinedx._documents.strict_yaml import parse_yaml
 from spinedx._pathway.load import check_pathway
 

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from spinedx import PathwayError, PatientError, _yaml, check_pathway, load_pathway, load_patient
+from spinedx import PathwayError, PatientError, check_pathway, load_pathway, load_patient
 from spinedx._authoring.scenarios import load_scenarios
-from spinedx._cli.main import main
-from spinedx._diagnostics.diagnostic import Diagnostic, Span, diagnostic, render_all
+from spinedx._cli.app import main
+from spinedx._diagnostics.diagnostics import Diagnostic, Span, diagnostic, render_all
+from spinedx._documents import strict_yaml as _yaml
 from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"
@@ -259,7 +260,7 @@ def test_rendering_never_reads_a_file(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_thousands_of_diagnostics_render_a_bounded_number_from_one_split_per_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import spinedx._diagnostics.diagnostic as diagnostics_module  # noqa: PLC0415 - counts its one splitter
+    import spinedx._diagnostics.diagnostics as diagnostics_module  # noqa: PLC0415 - counts its one splitter
 
     lines = 8_000
     text = "".join(f"k{i}: v\n" for i in range(lines))

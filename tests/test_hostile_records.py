@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spinedx import Patient, PatientError, evaluate_many, load_pathway, load_patient
-from spinedx._diagnostics.diagnostic import Diagnostic
+from spinedx._diagnostics.diagnostics import Diagnostic
 from spinedx._documents.jsontext import parse_json
 from spinedx._documents.records import MAX_RECORD_VALUES
 from spinedx._documents.strict_yaml import MAX_DEPTH, read_yaml, to_plain

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from spinedx._authoring.jsonschemas import FILE_NAMES, KINDS, SchemaKind, json_schema, schema_text
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 from spinedx._documents.strict_yaml import parse_yaml, read_yaml, to_plain
 from spinedx._pathway.load import MANIFEST
 from tests.records import MiniRecord

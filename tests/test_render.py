@@ -16,9 +16,9 @@ import pytest
 
 from spinedx import load_pathway
 from spinedx._authoring.diagram import abbreviate, build_diagram
+from spinedx._authoring.html import render_html, render_svg
 from spinedx._authoring.render import dot_text, mermaid_text, render_dot, render_mermaid
-from spinedx._authoring.render_html import render_html, render_svg
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 
 MINI = Path(__file__).parent / "cases" / "valid" / "mini"
 ROOT = Path(__file__).parent.parent

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 from spinedx._documents.strict_yaml import parse_yaml
 
 DOCS = Path(__file__).parent.parent / "docs"

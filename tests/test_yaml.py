@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinedx._diagnostics.diagnostic import Diagnostic, Span
+from spinedx._diagnostics.diagnostics import Diagnostic, Span
 from spinedx._documents import strict_yaml as _yaml
 from spinedx._documents.strict_yaml import (
     MAX_DEPTH,

@@ -10,6 +10,10 @@ from spinedx._authoring.diff_report import (
     report_markdown,
     report_text,
 )
+from spinedx._authoring.html import (
+    render_html,
+    render_svg,
+)
 from spinedx._authoring.jsonschemas import (
     KINDS,
     schema_text,
@@ -18,10 +22,6 @@ from spinedx._authoring.render import (
     GraphvizError,
     render_dot,
     render_mermaid,
-)
-from spinedx._authoring.render_html import (
-    render_html,
-    render_svg,
 )
 from spinedx._authoring.scenario_results import (
     Failure,

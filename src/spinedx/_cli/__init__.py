@@ -1,6 +1,6 @@
 """(door, generated)"""
 
-from spinedx._cli.main import main
+from spinedx._cli.app import main
 
 __all__ = [
     "main",

@@ -1,6 +1,6 @@
 """(door, generated)"""
 
-from spinedx._diagnostics.diagnostic import (
+from spinedx._diagnostics.diagnostics import (
     Diagnostic,
     PathPart,
     Span,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from spinedx._diagnostics.diagnostic import Diagnostic, render_all, sort_diagnostics
+from spinedx._diagnostics.diagnostics import Diagnostic, render_all, sort_diagnostics
 
 
 class SpinedxError(Exception):
