@@ -13,16 +13,19 @@ import sys
 import time
 from pathlib import Path
 
-from bench import cohort, load, per_patient, shipped
+from bench import cohort, importtime, load, per_patient, shipped
 from bench.report import Report
 
-SECTIONS = ("per-patient", "shipped", "load", "cohort")
+SECTIONS = ("per-patient", "shipped", "load", "cohort", "import")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")
+    parser.add_argument(
+        "--imports", type=int, default=21, help="fresh interpreters per import command (>= 15)"
+    )
     parser.add_argument(
         "--cohort", type=int, default=200_000, help="cohort size (the issue's: 1000000)"
     )
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> None:
         load.run(report, args.sizes)
     if "cohort" in sections:
         cohort.run(report, args.cohort, rounds=max(1, min(args.rounds, 3)))
+    if "import" in sections:
+        importtime.run(report, max(15, args.imports))
     print(f"Benchmark finished in {time.perf_counter() - started:.0f} s", flush=True)
     if args.json:
         report.save(args.json)

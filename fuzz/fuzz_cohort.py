@@ -83,7 +83,7 @@ def _accepted(record: Record, ids: list[str]) -> list[str]:
     [(again, needed)] = list(evaluate_many(SHIPPED, [record], needs=True))
     if again != ids:
         raise AssertionError(f"needs=True gave {again}, needs=False {ids}")
-    patient = SHIPPED.validate(record)
+    patient = SHIPPED.validate_patient(record)
     if SHIPPED.recommend(patient) != ids:
         raise AssertionError(f"recommend gave {SHIPPED.recommend(patient)}, evaluate_many {ids}")
     evaluation = SHIPPED.evaluate(patient)

@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 import spinedx
 from spinedx import PatientError, evaluate_many, load_pathway
 from spinedx._diagnostics.errors import PathwayChangedError
+from spinedx._pathway import CohortRecord
+from spinedx.results import RecordProblem
 from tests.records import Cancer, Exam, History, Labs, MiniRecord
 from tests.strategies import patients
 
@@ -81,7 +83,7 @@ def test_workers_keep_input_order_over_any_chunking(mini, chunk_size: int) -> No
     assert list(evaluate_many(mini, records, workers=2, chunk_size=chunk_size)) == expected
 
 
-def test_spawned_workers_reload_the_pathway_from_its_files(mini) -> None:  # type: ignore[no-untyped-def]
+def test_spawned_workers_build_the_pathway_from_its_pickle(mini) -> None:  # type: ignore[no-untyped-def]
     records = _records()[:20]
     rows = list(evaluate_many(mini, records, workers=1, chunk_size=6, start_method="spawn"))
     assert rows == [_ids(mini, record) for record in records]
@@ -116,9 +118,51 @@ def test_a_bad_record_raises_patient_error_in_and_out_of_process(mini) -> None: 
         list(evaluate_many(mini, bad, workers=1))
 
 
+def _one_bad_among_many() -> tuple[list[CohortRecord], int]:
+    records: list[CohortRecord] = [
+        record.model_dump_json(exclude_computed_fields=True) for record in _records()
+    ]
+    bad = 17
+    records[bad] = {"record_id": "r-17", "history": {"age": "old"}}
+    return records, bad
+
+
+@pytest.mark.parametrize("workers", [None, 2])
+def test_collect_reports_a_bad_record_in_its_place_and_goes_on(mini, workers: int | None) -> None:  # type: ignore[no-untyped-def]
+    records, bad = _one_bad_among_many()
+    rows = list(evaluate_many(mini, records, workers=workers, chunk_size=7, errors="collect"))
+    assert len(rows) == len(records)
+    problem = rows[bad]
+    assert isinstance(problem, RecordProblem)
+    assert (problem.index, problem.id) == (bad, "r-17")
+    found = {(d.code, d.path) for d in problem.diagnostics}
+    assert found == {("SPX501", ("record_id",)), ("SPX501", ("history", "age"))}
+    assert all(d.span.line >= 1 for d in problem.diagnostics)
+    good = [row for i, row in enumerate(rows) if i != bad]
+    assert good == [_ids(mini, records[i]) for i in range(len(records)) if i != bad]
+    with pytest.raises(PatientError):
+        list(evaluate_many(mini, records, workers=workers, chunk_size=7))  # errors="raise"
+
+
+def test_collect_gives_needs_rows_and_problems_without_an_id(mini) -> None:  # type: ignore[no-untyped-def]
+    records: list[CohortRecord] = [MiniRecord(), "{not json", '{"labs": {"calcium_high": "yes"}}']
+    first, *problems = evaluate_many(mini, records, needs=True, errors="collect")
+    assert first == (
+        _ids(mini, MiniRecord()),
+        [need.field for need in mini.evaluate(MiniRecord()).needs],
+    )
+    assert all(isinstance(problem, RecordProblem) for problem in problems)
+    assert [(p.index, p.id, p.diagnostics[0].code) for p in problems] == [
+        (1, None, "SPX503"),
+        (2, None, "SPX501"),
+    ]
+
+
 def test_arguments_are_checked(mini) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="chunk_size"):
         evaluate_many(mini, [], chunk_size=0)
+    with pytest.raises(ValueError, match="errors"):
+        evaluate_many(mini, [], errors="skip")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="workers"):
         evaluate_many(mini, [], workers=0)
     assert list(evaluate_many(mini, [], workers=2)) == []
@@ -127,27 +171,63 @@ def test_arguments_are_checked(mini) -> None:  # type: ignore[no-untyped-def]
 # ----------------------------------------------------------------- pickling
 
 
-def test_pathway_pickles_as_its_files_and_digest(mini) -> None:  # type: ignore[no-untyped-def]
+def test_pathway_pickles_as_its_texts_and_digest(mini) -> None:  # type: ignore[no-untyped-def]
     copy = pickle.loads(pickle.dumps(mini))
     assert copy is not mini
     assert (copy.id, copy.digest, copy.record_name) == (mini.id, mini.digest, mini.record_name)
+    assert (copy.source, dict(copy.texts), copy.warnings) == (
+        mini.source,
+        dict(mini.texts),
+        mini.warnings,
+    )
     record = MiniRecord(history=History(age=58, cancers=[Cancer()]), exam=Exam(leg_strength=3))
     assert copy.recommend(record) == mini.recommend(record)
-    assert len(pickle.dumps(mini)) < 2000  # the reference, not the compiled pathway
 
 
-def test_unpickling_after_the_files_changed_is_a_clear_error(tmp_path: Path) -> None:
+def test_the_shipped_pathway_pickles_as_its_texts_not_its_compiled_form(shipped) -> None:  # type: ignore[no-untyped-def]
+    size = len(pickle.dumps(shipped))
+    texts = sum(len(text.encode()) for text in shipped.texts.values())
+    assert next(Path(name).name for name in shipped.texts) == "pathway.yaml"
+    assert texts <= size <= texts + 4000  # about 52 kB today: the texts and a little framing
+
+
+def test_a_pickle_loads_after_its_files_changed_or_went(tmp_path: Path) -> None:
     folder = tmp_path / "mini"
     shutil.copytree(MINI, folder, ignore=shutil.ignore_patterns("scenarios"))
     pathway = load_pathway(folder)
     shipped = pickle.dumps(pathway)
     stage = folder / "imaging.yaml"
     stage.write_text(stage.read_text().replace("within 1 week", "within 2 weeks"))
-    with pytest.raises(PathwayChangedError, match="has changed since it was loaded") as error:
-        pickle.loads(shipped)
+    assert pickle.loads(shipped).digest == pathway.digest
+    shutil.rmtree(folder)
+    copy = pickle.loads(shipped)
+    assert copy.digest == pathway.digest
+    record = MiniRecord(history=History(age=70, cancers=[Cancer()]), exam=Exam(leg_strength=3))
+    assert _ids(copy, record) == _ids(pathway, record)
+
+
+def test_a_pickle_whose_texts_do_not_match_its_digest_is_refused(mini) -> None:  # type: ignore[no-untyped-def]
+    shipped = pickle.dumps(mini)
+    assert shipped.count(b"within 1 week") == 1
+    tampered = shipped.replace(b"within 1 week", b"within 3 week")  # the same length
+    with pytest.raises(PathwayChangedError, match="does not match its digest") as error:
+        pickle.loads(tampered)
     assert isinstance(error.value, spinedx.SpinedxError)
-    with pytest.raises(PathwayChangedError):
-        list(evaluate_many(pathway, [MiniRecord()], workers=1))
+
+
+def test_a_spawned_worker_in_another_folder_builds_the_pathway_from_its_pickle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "copy"
+    shutil.copytree(SHIPPED, folder, ignore=shutil.ignore_patterns("scenarios", "acceptance"))
+    pathway = load_pathway(folder)
+    shutil.rmtree(folder)  # nothing left to read: the pickle must carry the texts
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    patients = [spinedx.load_patient(path) for path in EXAMPLES]
+    rows = list(evaluate_many(pathway, patients, workers=1, start_method="spawn"))
+    assert rows == [_ids(pathway, patient) for patient in patients]
 
 
 # ---------------------------------------------------------- the fast path
@@ -210,7 +290,7 @@ def test_dask_bag_on_two_local_worker_processes_equals_one_process(mini) -> None
     expected = list(evaluate_many(mini, records))
     with (
         distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster),
     ):

@@ -9,7 +9,7 @@ import pytest
 import spinedx
 from spinedx import load_pathway
 from spinedx._authoring.coverage import measure_coverage
-from spinedx._authoring.scenario_text import explain_coverage
+from spinedx._authoring.scenario_results import explain_coverage
 from spinedx._evaluation.interpreter import walk
 from spinedx.scenarios import load_scenarios, run_scenarios
 from tests.records import Exam, History, Labs, MiniRecord

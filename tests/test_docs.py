@@ -24,7 +24,8 @@ from spinedx._conditions.schema import RecordSchema, SchemaType, fact_type
 from spinedx._conditions.tree import FUNCTIONS
 from spinedx._diagnostics.codes import CODES
 from spinedx._documents.models import NODE_KINDS, FactDoc
-from spinedx._documents.strict_yaml import parse_yaml, to_plain
+from spinedx._documents.strict_yaml import parse_yaml
+from spinedx._documents.yaml_tree import to_plain
 
 DOCS = Path(__file__).parent.parent / "docs"
 ERRORS = DOCS / "errors.md"

@@ -151,3 +151,16 @@ def test_recommend_fast_path_matches_evaluate(pathway) -> None:  # type: ignore[
 def test_other_record_type_is_refused(pathway) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match="reads MiniRecord"):
         pathway.evaluate(History())
+
+
+@pytest.mark.parametrize(
+    "name", ["manifest", "stages", "graphs", "record_model", "schema", "_generated", "new_name"]
+)
+def test_a_pathway_refuses_to_set_or_delete_any_attribute(pathway, name: str) -> None:  # type: ignore[no-untyped-def]
+    record = MiniRecord(history=History(age=58, cancers=[Cancer()]), exam=Exam(leg_strength=3))
+    before = pathway.recommend(record)  # builds the fast path, the one thing built later
+    with pytest.raises(AttributeError, match="immutable"):
+        setattr(pathway, name, None)
+    with pytest.raises(AttributeError, match="immutable"):
+        delattr(pathway, name)
+    assert pathway.recommend(record) == before == _ids(pathway.evaluate(record))

@@ -31,7 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from spinedx import PathwayError, Patient, PatientError, load_pathway, load_patient
 from spinedx._diagnostics.diagnostics import Diagnostic
 from spinedx._documents.records import MAX_RECORD_VALUES
-from spinedx._documents.strict_yaml import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
+from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml
+from spinedx._documents.yaml_events import MAX_DEPTH
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "pathways" / "spinal_tumor"

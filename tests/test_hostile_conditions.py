@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from spinedx import PathwayError, load_pathway
 from spinedx._conditions.condition import compile_condition
 from spinedx._conditions.schema import RecordSchema
-from spinedx._documents.strict_yaml import YMap, YScalar, parse_yaml
+from spinedx._documents.strict_yaml import parse_yaml
+from spinedx._documents.yaml_tree import YMap, YScalar
 from tests.test_typecheck import FACTS, SCHEMA, History, Labs, Record
 
 HUGE = "1000000000000000"  # 10**15, the largest number a condition may write

@@ -24,7 +24,9 @@ from spinedx import Patient, PatientError, evaluate_many, load_pathway, load_pat
 from spinedx._diagnostics.diagnostics import Diagnostic
 from spinedx._documents.jsontext import parse_json
 from spinedx._documents.records import MAX_RECORD_VALUES
-from spinedx._documents.strict_yaml import MAX_DEPTH, read_yaml, to_plain
+from spinedx._documents.strict_yaml import read_yaml
+from spinedx._documents.yaml_events import MAX_DEPTH
+from spinedx._documents.yaml_tree import to_plain
 from spinedx.patient.labs import Labs
 
 ROOT = Path(__file__).parent.parent
@@ -146,21 +148,21 @@ def test_entries_that_differ_in_any_field_are_all_kept() -> None:
     other = copy.deepcopy(lesions[0])
     other["level"] = "T4" if other["level"] != "T4" else "T5"
     lesions.append(other)
-    assert len(SHIPPED.validate(data).imaging.studies[0].lesions) == 2  # type: ignore[attr-defined]
+    assert len(SHIPPED.validate_patient(data).imaging.studies[0].lesions) == 2  # type: ignore[attr-defined]
 
 
 def test_shipped_examples_and_scenarios_still_load() -> None:
     for file in sorted(EXAMPLES.glob("*.yaml")):
         load_patient(file)
     for file in sorted(SCENARIOS.glob("*.yaml")):
-        SHIPPED.validate(_scenario_patient(file.name))
+        SHIPPED.validate_patient(_scenario_patient(file.name))
 
 
 # ------------------------------------------ item 4: record instances are checked too
 
 
 def _low_egfr() -> Patient:
-    patient = SHIPPED.validate(_scenario_patient("25-low-egfr.yaml"))
+    patient = SHIPPED.validate_patient(_scenario_patient("25-low-egfr.yaml"))
     assert isinstance(patient, Patient)
     assert "gadolinium-group-ii-renal" in _ids(patient)
     return patient
@@ -301,7 +303,7 @@ def test_a_json_patient_file_refuses_what_json_does_not_allow(tmp_path: Path) ->
 
 def test_entries_that_record_nothing_may_repeat() -> None:
     # "Two lesions, neither described yet" is a finding: nothing in them was copied.
-    imaging = SHIPPED.validate({"imaging": {"studies": [{"lesions": [{}, {}]}]}})
+    imaging = SHIPPED.validate_patient({"imaging": {"studies": [{"lesions": [{}, {}]}]}})
     assert imaging.imaging.studies[0].lesions == [imaging.imaging.studies[0].lesions[0]] * 2  # type: ignore[attr-defined]
 
 

@@ -12,7 +12,8 @@ from jsonschema import Draft202012Validator
 
 from spinedx._authoring.jsonschemas import FILE_NAMES, KINDS, SchemaKind, json_schema, schema_text
 from spinedx._cli.app import main
-from spinedx._documents.strict_yaml import parse_yaml, read_yaml, to_plain
+from spinedx._documents.strict_yaml import parse_yaml, read_yaml
+from spinedx._documents.yaml_tree import to_plain
 from spinedx._pathway.load import MANIFEST
 from tests.records import MiniRecord
 

@@ -43,7 +43,8 @@ from spinedx._conditions.condition import Condition, compile_condition
 from spinedx._conditions.parse import parse_condition
 from spinedx._conditions.tree import Call, children
 from spinedx._documents.records import validate_record
-from spinedx._documents.strict_yaml import read_yaml, to_plain
+from spinedx._documents.strict_yaml import read_yaml
+from spinedx._documents.yaml_tree import to_plain
 from spinedx._evaluation.interpreter import OTHERWISE, walk
 from spinedx._evaluation.results import Evaluation, Reason
 from tests.strategies import patient_inputs, patients

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from spinedx import pytest_plugin
+from spinedx._authoring import SCENARIO_FOLDER, SCENARIO_SUFFIXES
+from spinedx._pathway import MANIFEST
+
 _FILES = {
     "pathway.yaml": """\
 id: tiny
@@ -118,3 +122,29 @@ def test_an_invalid_scenario_fails_with_its_diagnostics(run: str) -> None:
 def test_the_plugin_can_be_turned_off(tiny: Path) -> None:
     done = _pytest(tiny, "-p", "no:spinedx")
     assert done.returncode == 5  # no tests collected
+
+
+def test_importing_the_plugin_loads_no_engine_module() -> None:
+    script = "import sys, spinedx.pytest_plugin; print(*sorted(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert [m for m in done.stdout.split() if m.startswith("spinedx._")] == []
+
+
+def test_a_project_without_scenarios_never_loads_the_engine(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere" / "scenarios").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "scenarios" / "ignored.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "test_light.py").write_text(
+        "import sys\n\n\ndef test_light():\n"
+        "    assert [m for m in sys.modules if m.startswith('spinedx._')] == []\n",
+        encoding="utf-8",
+    )
+    done = _pytest(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_plugin_recognises_the_engines_layout() -> None:
+    assert pytest_plugin.SCENARIO_FOLDER == SCENARIO_FOLDER
+    assert pytest_plugin.SCENARIO_SUFFIXES == SCENARIO_SUFFIXES
+    assert pytest_plugin.MANIFEST == MANIFEST

@@ -17,6 +17,7 @@ import pytest
 from spinedx import load_pathway
 from spinedx._authoring.diagram import abbreviate, build_diagram
 from spinedx._authoring.html import render_html, render_svg
+from spinedx._authoring.reading import PART_NODES, STAGGER_FROM, for_reading, parts
 from spinedx._authoring.render import dot_text, mermaid_text, render_dot, render_mermaid
 from spinedx._cli.app import main
 
@@ -226,7 +227,7 @@ def test_html_page_is_self_contained_and_lists_what_was_reached() -> None:
     for loads in ("<script", "<link", "src=", "@import", "url("):
         assert loads not in page, loads
     assert pathway.digest in page
-    assert page.count('<section class="stage"') == len(pathway.stages)
+    assert len(re.findall(r'<section class="stage[ "]', page)) == len(pathway.stages)
     assert 'id="legend"' in page
     for rec in evaluation.recommendations:
         assert f'data-id="{rec.id}"' in page
@@ -346,3 +347,125 @@ def test_the_html_page_renders_in_a_browser(tmp_path: Path) -> None:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 2000)
     assert len(data) > 50_000  # a blank page compresses to a few kilobytes
+
+
+# ------------------------------------------------------- laid out for reading
+
+
+def test_reading_numbers_branches_in_walk_order_and_drops_then_labels() -> None:
+    diagram = for_reading(build_diagram(load_pathway(MINI)))
+    history = diagram.stages[0]
+    decision = history.start
+    ways = [edge for edge in history.edges if edge.source == decision]
+    assert [edge.lines[0].split(" ", 1)[0] for edge in ways] == ["1.", "2.", "otherwise"]
+    assert (
+        ways[1].lines[0] == "2. history.age >= 50 and (history.night_pain or history.weight_loss)"
+    )
+    assert all(edge.lines == () for edge in history.edges if edge.kind == "then")
+
+
+def test_reading_wraps_long_conditions_over_lines_in_dot() -> None:
+    diagram = for_reading(build_diagram(load_pathway(MINI)))
+    dot = render_dot(diagram, [diagram.stages[0]])
+    label = re.search(r'label="(2\. history\.age[^"]*)"', dot)
+    assert label is not None
+    assert "\\n" in label[1]  # wrapped, not cut
+    assert "…" not in label[1]
+
+
+def test_reading_staggers_a_wide_fan_out_over_ranks() -> None:
+    diagram = for_reading(build_diagram(load_pathway(SHIPPED)))
+    imaging = next(stage for stage in diagram.stages if stage.id == "imaging")
+    fan = max(
+        {edge.source for edge in imaging.edges},
+        key=lambda key: sum(edge.source == key for edge in imaging.edges),
+    )
+    ways = [edge for edge in imaging.edges if edge.source == fan]
+    assert len(ways) > STAGGER_FROM
+    assert {edge.minlen for edge in ways} == {1, 2, 3}
+    assert "minlen=2" in render_dot(diagram, [imaging])
+    # The plain DOT output is not staggered: the snapshot of `render --format dot` holds.
+    assert "minlen" not in render_dot(build_diagram(load_pathway(SHIPPED)))
+
+
+def test_a_large_stage_is_drawn_in_parts_that_keep_every_node_and_edge() -> None:
+    diagram = for_reading(build_diagram(load_pathway(SHIPPED)))
+    imaging = next(stage for stage in diagram.stages if stage.id == "imaging")
+    cut = parts(imaging)
+    assert len(cut) > 1
+    assert [part.id for part in cut] == ["imaging"] + [
+        f"imaging_part{i}" for i in range(2, len(cut) + 1)
+    ]
+    assert cut[0].heading == f"3. Medical imaging (part 1 of {len(cut)})"
+    real = [n.key for n in imaging.nodes if n.kind != "sink"]
+    drawn = [n.key for part in cut for n in part.nodes if n.key in real]
+    assert sorted(drawn) == sorted(real)  # each node in exactly one part
+    assert sum(len(part.edges) for part in cut) == len(imaging.edges)
+    for part in cut:
+        keys = {n.key for n in part.nodes}
+        assert {e.source for e in part.edges} | {e.target for e in part.edges} <= keys
+        assert part.start in keys
+    small = next(stage for stage in diagram.stages if stage.id == "blood_tests")
+    assert parts(small) == (small,)
+    assert len(real) > PART_NODES
+
+
+@needs_dot
+def test_html_lists_every_decision_with_numbered_branches_and_marks_the_path() -> None:
+    pathway = load_pathway(MINI)
+    evaluation = pathway.evaluate(WEAK_LEGS)
+    page = render_html(build_diagram(pathway, evaluation), patient="weak-legs.yaml")
+    branches = re.search(r'<dl class="branches">.*?</dl>', page)
+    assert branches is not None
+    items = re.findall(r'<span class="n">([^<]*)</span>', branches[0])
+    assert items == ["1.", "2.", "otherwise"]
+    assert (
+        "<code>history.age &gt;= 50 and (history.night_pain or history.weight_loss)</code>" in page
+    )
+    # The first branch was taken by this patient; the path's first node is linked.
+    assert '<li class="taken"><span class="n">1.</span>' in branches[0]
+    start = re.search(
+        r'<section class="stage[^"]*" id="stage-history" data-path-start="(n\d+)"', page
+    )
+    assert start is not None
+    assert f'href="#{start[1]}"' in page
+    assert re.search(rf'<g id="{start[1]}" class="node decision visited"', page)
+
+
+@needs_dot
+def test_html_fits_diagrams_to_the_column_and_prints_one_page_per_stage() -> None:
+    page = render_html(build_diagram(load_pathway(SHIPPED)))
+    css = page[page.index("<style>") : page.index("</style>")]
+    assert ".diagram svg { max-width: 100%;" in css
+    assert ".zoom:checked ~ .diagram svg { max-width: none; }" in css
+    assert "@media print" in css
+    assert "section.stage { break-before: page; }" in css
+    assert "@page landscape { size: A4 landscape;" in css
+    sections = re.findall(r'<section class="(stage[^"]*)" id="stage-([^"]+)"', page)
+    assert sections[0][1] == "history"
+    assert "imaging_part2" in {s for _, s in sections}
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "ids in the page are unique"
+    assert "<script" not in page
+
+
+@needs_dot
+@needs_chromium
+def test_the_html_page_prints_one_page_per_stage_part(tmp_path: Path) -> None:
+    pathway = load_pathway(SHIPPED)
+    patient = PATIENTS / "metastatic-breast-leg-weakness.yaml"
+    from spinedx import load_patient  # noqa: PLC0415  # only this test reads a patient file
+
+    evaluation = pathway.evaluate(load_patient(patient))
+    text = render_html(build_diagram(pathway, evaluation), patient=patient.name)
+    page = tmp_path / "shipped.html"
+    page.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "shipped.pdf"
+    done = _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = pdf.read_bytes()
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", data)
+    sections = re.findall(r'<section class="(stage[^"]*)"', text)
+    assert len(boxes) >= len(sections)  # each stage part starts a page
+    landscape = sum(float(w) > float(h) for w, h in boxes)
+    assert landscape >= sum("landscape" in s for s in sections) > 0

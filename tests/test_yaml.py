@@ -13,17 +13,9 @@ from hypothesis import strategies as st
 
 from spinedx._diagnostics.diagnostics import Diagnostic, Span
 from spinedx._documents import strict_yaml as _yaml
-from spinedx._documents.strict_yaml import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    YMap,
-    YScalar,
-    YSeq,
-    parse_yaml,
-    read_yaml,
-    spans_by_path,
-    to_plain,
-)
+from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml, read_yaml
+from spinedx._documents.yaml_events import MAX_DEPTH
+from spinedx._documents.yaml_tree import YMap, YScalar, YSeq, spans_by_path, to_plain
 
 CASES = Path(__file__).parent / "cases" / "yaml"
 LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])

@@ -17,7 +17,7 @@ internal move):
 
 Usage::
 
-    python tools/snapshot.py write [DIR]    # default tools/snapshot-data
+    python tools/snapshot.py write [DIR]    # default tools/snapshot-data; keeps its stored records
     python tools/snapshot.py check [DIR]    # exit 1 and show a diff when behaviour changed
 
 The generated records come from ``tests/strategies.py`` drawn with a fixed
@@ -283,7 +283,13 @@ def main(argv: list[str]) -> int:
         return 2
     folder = Path(argv[1]) if len(argv) > 1 else DEFAULT
     if argv[0] == "write":
-        write(folder)
+        # Keep the stored records (an intended change is judged on the same patients)
+        # unless the folder has none yet.
+        stored = folder / RECORDS
+        records = None
+        if stored.exists():
+            records = [json.loads(line) for line in stored.read_text().splitlines()]
+        write(folder, records)
         return 0
     return check(folder)
 

@@ -6,26 +6,31 @@ parent folder holds ``pathway.yaml``, as one test named after the scenario.
 A failing scenario prints the same expected-and-got text as ``spinedx test``;
 a pathway or scenario that cannot be loaded fails with its diagnostics.
 Turn the plugin off with ``pytest -p no:spinedx``.
+
+pytest loads this plugin in every project where spinedx is installed, so it
+imports the engine only inside its hooks, once a scenario file is found: a
+project without scenarios never pays for it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from spinedx._authoring import (
-    SCENARIO_FOLDER,
-    SCENARIO_SUFFIXES,
-    ScenarioResult,
-    load_scenario,
-    run_scenario,
-    scenario_name,
-)
-from spinedx._diagnostics import PathwayError
-from spinedx._pathway import MANIFEST, Pathway, load_pathway
+if TYPE_CHECKING:
+    from spinedx._authoring import ScenarioResult
+    from spinedx._diagnostics import PathwayError
+    from spinedx._pathway import Pathway
 
-_PATHWAYS = pytest.StashKey[dict[Path, Pathway | PathwayError]]()
+# The layout the plugin recognises, spelt here so that looking at a project's
+# files loads no engine; tests/test_pytest_plugin.py checks it against the engine's.
+SCENARIO_FOLDER = "scenarios"
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+MANIFEST = "pathway.yaml"
+
+_PATHWAYS: pytest.StashKey[dict[Path, Pathway | PathwayError]] = pytest.StashKey()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -57,6 +62,8 @@ class ScenarioFile(pytest.File):
 
     def collect(self) -> list[pytest.Item]:
         """The file's one scenario, named after its ``name:`` (or the file when unreadable)."""
+        from spinedx._authoring import scenario_name  # noqa: PLC0415  (the engine loads on use)
+
         name = scenario_name(self.path) or self.path.stem
         return [ScenarioItem.from_parent(self, name=name.replace("::", ":"))]
 
@@ -66,6 +73,8 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         """Pass, or raise with what failed."""
+        from spinedx._authoring import load_scenario, run_scenario  # noqa: PLC0415  (as above)
+
         pathway = self._pathway()
         result = run_scenario(pathway, load_scenario(pathway, self._shown(self.path)))
         if not result.passed:
@@ -74,6 +83,9 @@ class ScenarioItem(pytest.Item):
     def _pathway(self) -> Pathway:
         # The pathway is loaded when the first test runs, not at collection: by
         # then every conftest has run and registered its record models.
+        from spinedx._diagnostics import PathwayError  # noqa: PLC0415  (as above)
+        from spinedx._pathway import load_pathway  # noqa: PLC0415  (as above)
+
         cache = self.config.stash.setdefault(_PATHWAYS, {})
         folder = self.path.parent.parent
         if folder not in cache:
@@ -97,6 +109,8 @@ class ScenarioItem(pytest.Item):
         style: str | None = None,
     ) -> str:
         """The scenario's expected-and-got text, or the diagnostics that stopped it."""
+        from spinedx._diagnostics import PathwayError  # noqa: PLC0415  (as above)
+
         error = excinfo.value
         if isinstance(error, ScenarioFailedError):
             return error.result.explain()

@@ -26,6 +26,7 @@ from spinedx._evaluation import (
     TraceStep,
     ValueRead,
 )
+from spinedx._pathway import RecordProblem
 
 __all__ = [
     "Check",
@@ -35,6 +36,7 @@ __all__ = [
     "PathwayRef",
     "Reason",
     "Recommendation",
+    "RecordProblem",
     "Scalar",
     "SourceRef",
     "StageOutcome",

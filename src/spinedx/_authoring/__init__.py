@@ -23,6 +23,18 @@ from spinedx._authoring.render import (
     render_dot,
     render_mermaid,
 )
+from spinedx._authoring.scaffold import (
+    BUILTIN_RECORD,
+    ScaffoldError,
+    scaffold_pathway,
+)
+from spinedx._authoring.scenario_models import (
+    SCENARIO_FOLDER,
+    SCENARIO_SUFFIXES,
+    Expectations,
+    ExpectedRecommendation,
+    Scenario,
+)
 from spinedx._authoring.scenario_results import (
     Failure,
     ScenarioReport,
@@ -33,17 +45,19 @@ from spinedx._authoring.scenario_run import (
     run_scenarios,
 )
 from spinedx._authoring.scenarios import (
-    SCENARIO_FOLDER,
-    SCENARIO_SUFFIXES,
-    Expectations,
-    ExpectedRecommendation,
-    Scenario,
     load_scenario,
     load_scenarios,
     scenario_name,
 )
+from spinedx._authoring.where import (
+    WhereAnswer,
+    where_json,
+    where_text,
+    where_used,
+)
 
 __all__ = [
+    "BUILTIN_RECORD",
     "KINDS",
     "SCENARIO_FOLDER",
     "SCENARIO_SUFFIXES",
@@ -53,10 +67,12 @@ __all__ = [
     "ExpectedRecommendation",
     "Failure",
     "GraphvizError",
+    "ScaffoldError",
     "Scenario",
     "ScenarioReport",
     "ScenarioResult",
     "StageCoverage",
+    "WhereAnswer",
     "build_diagram",
     "diff_pathways",
     "load_scenario",
@@ -69,7 +85,11 @@ __all__ = [
     "report_text",
     "run_scenario",
     "run_scenarios",
+    "scaffold_pathway",
     "scenario_files_in",
     "scenario_name",
     "schema_text",
+    "where_json",
+    "where_text",
+    "where_used",
 ]

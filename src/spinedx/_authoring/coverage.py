@@ -166,16 +166,12 @@ def _taken(visit: Visit) -> Iterator[tuple[PointKind, int | None]]:
 def _points(step: Step) -> Iterator[tuple[PointKind, int | None, Span]]:
     """Every coverage point of one step, with where it is written."""
     yield "node", None, step.span
-    if isinstance(step, Decide):
-        for index, branch in enumerate(step.branches):
-            yield "branch", index, branch.span
-        if step.otherwise is not None:
-            yield "otherwise", None, step.otherwise_span or step.span
-        if step.unknown is not None:
-            yield "unknown", None, step.unknown_span or step.span
-    elif isinstance(step, Checklist):
-        for index, item in enumerate(step.items):
-            yield "item", index, item.span
+    kind: PointKind = "item" if isinstance(step, Checklist) else "branch"
+    for index, guard in enumerate(step.guards()):
+        yield kind, index, guard.span
+    for edge in step.edges():
+        if edge.label in ("otherwise", "unknown"):
+            yield ("otherwise" if edge.label == "otherwise" else "unknown"), None, edge.span
 
 
 def _label(node: str, step: Step, kind: PointKind, index: int | None) -> str:

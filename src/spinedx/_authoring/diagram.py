@@ -25,7 +25,6 @@ from spinedx._compiled import (
     Stage,
     Step,
     Urgency,
-    successors,
 )
 from spinedx._evaluation import Evaluation
 from spinedx._pathway import Pathway
@@ -61,7 +60,12 @@ class DiagramNode:
 
 @dataclass(frozen=True, slots=True)
 class DiagramEdge:
-    """One drawn edge between two node keys."""
+    """One drawn edge between two node keys.
+
+    ``index`` is a branch's 1-based place in its decision (the order the walk
+    tries them); ``minlen`` asks the layout for at least that many ranks
+    between the two ends (the HTML page staggers a wide fan-out with it).
+    """
 
     source: str
     target: str
@@ -69,6 +73,8 @@ class DiagramEdge:
     lines: tuple[str, ...]
     tooltip: str
     taken: bool = False
+    index: int | None = None
+    minlen: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +205,7 @@ def _stage(pathway: Pathway, stage: Stage, number: int, keys: _Keys, marks: _Mar
     nodes = [_node(stage, step_id, step, keys, marks) for step_id, step in stage.steps.items()]
     edges: list[DiagramEdge] = []
     for step_id, step in stage.steps.items():
-        for target, label, _ in successors(step):
+        for label, target, _ in step.edges():
             if not graph.has_edge(step_id, target):
                 continue  # a loaded pathway has every edge; this guards a hand-built one
             edges.append(
@@ -314,8 +320,10 @@ def _edge(
     stage: Stage, step_id: str, step: Step, *, target: str, label: str, keys: _Keys, marks: _Marks
 ) -> DiagramEdge:
     kind: EdgeKind
+    index = None
     if label.startswith("branch ") and isinstance(step, Decide):
-        condition = step.branches[int(label.removeprefix("branch ")) - 1].condition.text
+        index = int(label.removeprefix("branch "))
+        condition = step.branches[index - 1].condition.text
         kind, lines, tooltip = "branch", (abbreviate(condition, EDGE_MAX),), condition
     elif label in ("otherwise", "unknown"):
         kind = "otherwise" if label == "otherwise" else "unknown"
@@ -329,4 +337,5 @@ def _edge(
         lines=lines,
         tooltip=tooltip,
         taken=(stage.id, step_id, label) in marks.taken,
+        index=index,
     )

@@ -23,12 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx._authoring.diff_structure import Change, structural_changes
 from spinedx._compiled import Checklist, Decide, Urgency
-from spinedx._diagnostics import Diagnostic, PatientError, Span, diagnostic
+from spinedx._diagnostics import Diagnostic, PatientError, Span, describe_value, diagnostic
 from spinedx._documents import (
     YMap,
     YNode,
     YScalar,
-    describe_value,
     files_in,
     read_yaml,
     to_plain,

@@ -23,6 +23,7 @@ from spinedx._compiled import (
     Stage,
     Step,
 )
+from spinedx._diagnostics import as_written
 from spinedx._pathway import Pathway
 
 Triple = tuple[str, str | None, str | None]
@@ -164,7 +165,7 @@ def summary_of(step: Step) -> str:
         case Recommend():
             return f"recommendation {step.rec.id} [{step.rec.urgency.label}]: {step.rec.action}"
         case Conclude():
-            return f"conclusion {step.fact} = {_value(step.value)}"
+            return f"conclusion {step.fact} = {as_written(step.value)}"
         case Checklist():
             count = len(step.items)
             return f"checklist “{step.title}” with {count} item{'' if count == 1 else 's'}"
@@ -184,7 +185,7 @@ def node_changes(old: Step, new: Step) -> Iterator[Triple]:
         yield from _same("next node changed", old.then, new.then)
     elif isinstance(old, Conclude) and isinstance(new, Conclude):
         yield from _same("fact changed", old.fact, new.fact)
-        yield from _same("value changed", _value(old.value), _value(new.value))
+        yield from _same("value changed", as_written(old.value), as_written(new.value))
         yield from _same("reason (because) changed", old.because, new.because)
         yield from _same("next node changed", old.then, new.then)
     elif isinstance(old, Checklist) and isinstance(new, Checklist):
@@ -299,10 +300,6 @@ def _checklist(old: Checklist, new: Checklist) -> Iterator[Triple]:
 def _same(what: str, old: str | None, new: str | None) -> Iterator[Triple]:
     if old != new:
         yield what, old, new
-
-
-def _value(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _sources(rec: RecSpec) -> str:

@@ -12,7 +12,14 @@ from __future__ import annotations
 import html
 import re
 
-from spinedx._authoring.diagram import Diagram, DiagramEdge, DiagramNode, DiagramStage
+from spinedx._authoring.diagram import (
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    DiagramStage,
+    abbreviate,
+)
+from spinedx._authoring.reading import branch_label, for_reading, parts
 from spinedx._authoring.render import (
     DOT_SHAPES,
     FADED,
@@ -28,6 +35,7 @@ from spinedx._compiled import Urgency
 from spinedx._evaluation import Evaluation, Recommendation
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 
 CSS = """
 :root { color-scheme: light; }
@@ -45,7 +53,21 @@ dl.meta dd { margin: 0; }
 nav ul { columns: 2; list-style: none; padding-left: 0; }
 .diagram { overflow-x: auto; border: 1px solid #e3e3e3; border-radius: 6px; padding: .5rem;
            background: #fff; }
-.diagram svg { height: auto; }  /* natural size, scrolls sideways: text stays readable */
+/* Fitted to the column; "actual size" (a checkbox, no script) lets it scroll sideways. */
+.diagram svg { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+.zoom:checked ~ .diagram svg { max-width: none; }
+.zoom { margin-left: 0; }
+.zoom + label { font-size: .85rem; color: #444; margin-right: 1rem; }
+.to-path { font-size: .9rem; }
+svg g.node:target > polygon, svg g.node:target > path, svg g.node:target > ellipse {
+  stroke: #1f5fbf; stroke-width: 7; }
+:target { scroll-margin-top: 4rem; }
+.branches { font-size: .92rem; margin: .8rem 0 0; }
+.branches dt { font-weight: 600; margin-top: .5rem; }
+.branches dd { margin: 0 0 0 1rem; }
+.branches ul { list-style: none; padding-left: 0; margin: .1rem 0; }
+.branches .n { display: inline-block; min-width: 4.6em; font-weight: 600; }
+.branches .taken { color: #1f5fbf; font-weight: 600; }
 .file { color: #555; font-size: .9rem; margin: 0 0 .5rem; }
 ol.recs > li { margin-bottom: .7rem; }
 .urgency { display: inline-block; border-radius: 3px; padding: 0 .4em; font-size: .85rem;
@@ -55,8 +77,25 @@ ol.recs > li { margin-bottom: .7rem; }
 .swatch { display: inline-block; width: 1.1em; height: 1.1em; vertical-align: -.2em;
           border: 1px solid #777; border-radius: 2px; margin-right: .3em; }
 footer { margin-top: 2.5rem; color: #666; font-size: .85rem; }
-@media print { .diagram { border: none; } .diagram svg { max-width: 100%; } nav { display: none; } }
+@page { size: A4 portrait; margin: 12mm; }
+@page landscape { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav, .zoom, .zoom + label, .to-path { display: none; }
+  section.stage { break-before: page; }
+  section.stage.landscape { page: landscape; }
+  .diagram { border: none; padding: 0; overflow: visible; break-inside: avoid; }
+  /* One page per stage (or part): the drawing fits the page, the list below may follow. */
+  .diagram svg { max-width: 100%; max-height: 240mm; width: auto; }
+  section.landscape .diagram svg { max-height: 160mm; }
+  .branches { break-before: auto; font-size: 9pt; }
+  h2 { margin-top: 0; }
+}
 """
+
+PAGE_POINTS = (527.0, 680.0, 774.0, 453.0)
+"""The room for a drawing on an A4 page with 12 mm margins, below its heading, in points:
+portrait width and height, then landscape (the print stylesheet's max-height)."""
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -105,7 +144,8 @@ def render_html(diagram: Diagram, *, patient: str | None = None) -> str:
     if diagram.evaluation is not None:
         parts.append(_patient_section(diagram.evaluation, patient))
     parts.append(_legend(diagram.highlighted))
-    parts.extend(_stage_section(diagram, stage) for stage in diagram.stages)
+    reading = for_reading(diagram)
+    parts.extend(_stage_section(reading, stage) for stage in reading.stages)
     parts += [
         "<footer>Drawn by spinedx from the pathway files; the digest names the exact text "
         "drawn.</footer>",
@@ -134,16 +174,73 @@ def _contents(diagram: Diagram) -> str:
 
 
 def _stage_section(diagram: Diagram, stage: DiagramStage) -> str:
-    svg = inline_svg(dot_to_svg(render_dot(diagram, [stage])))
-    sid = html.escape(stage.id)
-    return (
-        f'<section class="stage" id="stage-{sid}">'
-        f"<h2>{html.escape(stage.heading)}</h2>"
-        f'<p class="file">Stage <code>{sid}</code>, file <code>{html.escape(stage.file)}</code>'
-        f"</p>"
-        f'<div class="diagram">{svg}</div>'
-        "</section>"
+    return "".join(_part_section(diagram, part) for part in parts(stage))
+
+
+def _part_section(diagram: Diagram, part: DiagramStage) -> str:
+    esc = html.escape
+    # Graphviz names every drawing's root "graph0"; one page holds many drawings.
+    svg = inline_svg(dot_to_svg(render_dot(diagram, [part]))).replace(
+        'id="graph0"', f'id="drawing-{part.id}"', 1
     )
+    size = _SIZE.search(svg)
+    wide = size is not None and _landscape(float(size[1]), float(size[2]))
+    sid = esc(part.id)
+    path = next((node.key for node in part.nodes if node.visited), None)
+    out = [
+        f'<section class="stage{" landscape" if wide else ""}" id="stage-{sid}"'
+        + (f' data-path-start="{esc(path)}"' if path else "")
+        + ">",
+        f"<h2>{esc(part.heading)}</h2>",
+        f'<p class="file">Stage <code>{esc(part.id.split("_part")[0])}</code>, '
+        f"file <code>{esc(part.file)}</code></p>",
+    ]
+    if path is not None:
+        out.append(
+            f'<p class="to-path"><a href="#{esc(path)}">Go to the patient\'s path here</a></p>'
+        )
+    out += [
+        f'<input type="checkbox" class="zoom" id="zoom-{sid}">'
+        f'<label for="zoom-{sid}">actual size</label>',
+        f'<div class="diagram">{svg}</div>',
+        _branches(part),
+        "</section>",
+    ]
+    return "".join(out)
+
+
+def _landscape(width: float, height: float) -> bool:
+    """Whether a drawing of this size (in points) prints larger on a landscape page."""
+    portrait = min(PAGE_POINTS[0] / width, PAGE_POINTS[1] / height)
+    landscape = min(PAGE_POINTS[2] / width, PAGE_POINTS[3] / height)
+    return landscape > portrait
+
+
+def _branches(part: DiagramStage) -> str:
+    """Every decision of the part with its ways out in the order the walk tries them."""
+    names = {node.key: node for node in part.nodes}
+    out: list[str] = []
+    for node in part.nodes:
+        ways = [edge for edge in part.edges if edge.source == node.key]
+        if node.kind != "decision" or not ways:
+            continue
+        items = []
+        for edge in ways:
+            target = names[edge.target]
+            goes = abbreviate(target.lines[0], 70) if target.lines else target.node
+            when = f"<code>{html.escape(edge.tooltip)}</code> → " if edge.kind == "branch" else "→ "
+            taken = ' class="taken"' if edge.taken else ""
+            items.append(
+                f'<li{taken}><span class="n">{html.escape(branch_label(edge))}</span>'
+                f"{when}{html.escape(goes)}</li>"
+            )
+        out.append(
+            f"<dt>{html.escape(node.lines[0])} <small>({html.escape(node.node)})</small></dt>"
+            f"<dd><ul>{''.join(items)}</ul></dd>"
+        )
+    if not out:
+        return ""
+    return '<dl class="branches">' + "".join(out) + "</dl>"
 
 
 def _patient_section(evaluation: Evaluation, patient: str | None) -> str:
@@ -215,7 +312,9 @@ def _legend(highlighted: bool) -> str:
         f'<li><span class="swatch" style="background:{fill}"></span>{html.escape(u.label)}</li>'
         for u, (fill, _) in URGENCY_FILL.items()
     )
-    svg = inline_svg(dot_to_svg(legend_dot(highlighted)))
+    svg = inline_svg(dot_to_svg(legend_dot(highlighted))).replace(
+        'id="graph0"', 'id="legend-drawing"', 1
+    )
     return (
         '<section id="legend"><h2>Legend</h2>'
         f'<div class="diagram">{svg}</div>'
@@ -250,7 +349,7 @@ def legend_dot(highlighted: bool) -> str:
         DiagramNode("legend_sink", "", "", "sink", ("end",), "end of stage"),
     ]
     edges = [
-        DiagramEdge("legend_decide", "legend_rec", "branch", ("condition",), "branch"),
+        DiagramEdge("legend_decide", "legend_rec", "branch", ("1. condition",), "branch"),
         DiagramEdge("legend_decide", "legend_fact", "otherwise", ("otherwise",), "otherwise"),
         DiagramEdge("legend_decide", "legend_end", "unknown", ("unknown",), "unknown"),
         DiagramEdge("legend_fact", "legend_list", "then", ("then",), "then"),
@@ -258,7 +357,7 @@ def legend_dot(highlighted: bool) -> str:
     ]
     lines = [
         "digraph legend {",
-        '  graph [rankdir=LR, nodesep=0.25, ranksep=0.35, id="legend"];',
+        "  graph [rankdir=LR, nodesep=0.25, ranksep=0.35];",
         '  node [fontname="Helvetica", fontsize=10, color="#555555"];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555", arrowsize=0.7];',
         '  subgraph cluster_legend_shapes { graph [label="Shapes", style="rounded", '

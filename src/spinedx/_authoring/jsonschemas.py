@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from spinedx._authoring.scenarios import Expectations
+from spinedx._authoring.scenario_models import Expectations
 from spinedx._compiled import END
 from spinedx._documents import (
     NODE_ID_PATTERN,
@@ -32,8 +32,8 @@ from spinedx._documents import (
     NodeId,
     RecommendDoc,
     Text,
+    record_model,
 )
-from spinedx.patient.record import Patient
 
 SchemaKind = Literal["pathway", "stage", "patient", "scenario"]
 KINDS: tuple[SchemaKind, ...] = ("pathway", "stage", "patient", "scenario")
@@ -42,6 +42,8 @@ FILE_NAMES: dict[SchemaKind, str] = {kind: f"{kind}.schema.json" for kind in KIN
 """The committed file of each schema, in ``schemas/``."""
 
 JsonObject = dict[str, object]
+BUILTIN_RECORD = "spinedx.patient"
+"""The record model's registered name when no model is given (looked up, never imported)."""
 
 
 class StageFile(DocumentModel):
@@ -57,14 +59,15 @@ class StageFile(DocumentModel):
     )
 
 
-def json_schema(kind: SchemaKind, record: type[BaseModel] = Patient) -> JsonObject:
+def json_schema(kind: SchemaKind, record: type[BaseModel] | None = None) -> JsonObject:
     """The JSON Schema of one kind of file.
 
     Args:
         kind: ``pathway`` (the manifest ``pathway.yaml``), ``stage`` (a stage
             file), ``patient`` (a patient record) or ``scenario``.
-        record: The record model for ``patient`` and ``scenario``; the
-            built-in :class:`spinedx.Patient` by default.
+        record: The record model for ``patient`` and ``scenario``; by
+            default the model registered as ``spinedx.patient`` (the
+            built-in :class:`spinedx.Patient`).
 
     Example:
         >>> sorted(json_schema("stage")["properties"])
@@ -76,15 +79,24 @@ def json_schema(kind: SchemaKind, record: type[BaseModel] = Patient) -> JsonObje
         case "stage":
             schema = _stage()
         case "patient":
-            schema = record.model_json_schema(mode="validation")
+            schema = (record or _builtin_record()).model_json_schema(mode="validation")
         case "scenario":
-            schema = _scenario(record)
+            schema = _scenario(record or _builtin_record())
     return {"$schema": DIALECT, **schema}
 
 
-def schema_text(kind: SchemaKind, record: type[BaseModel] = Patient) -> str:
+def schema_text(kind: SchemaKind, record: type[BaseModel] | None = None) -> str:
     """The schema as the committed file holds it: JSON indented by 2, UTF-8, one final newline."""
     return json.dumps(json_schema(kind, record), indent=2, ensure_ascii=False) + "\n"
+
+
+def _builtin_record() -> type[BaseModel]:
+    model = record_model(BUILTIN_RECORD)
+    if model is None:
+        raise LookupError(
+            f"no record model is registered or installed as '{BUILTIN_RECORD}'; pass record="
+        )
+    return model
 
 
 # -------------------------------------------------------------------- kinds
@@ -103,7 +115,7 @@ def _stage() -> JsonObject:
     defs = _defs(schema)
     _describe(defs)
     # 'sources: [nice-ng234]' is shorthand for '{id: nice-ng234}'.
-    _or_bare_id(defs, "SourceRef", REC_ID_PATTERN, "a source id declared in the manifest")
+    _or_bare_id(defs, "CitationDoc", REC_ID_PATTERN, "a source id declared in the manifest")
     end = defs["EndDoc"]
     if isinstance(end, dict):
         end["required"] = ["end"]  # every node names its kind; an empty mapping is no node
@@ -190,7 +202,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "then": "The next node, or 'end'.",
     },
     "EndDoc": {"end": "Ends the stage's walk; the text is an optional closing note."},
-    "SourceRef": {
+    "CitationDoc": {
         "id": "A source id declared in the manifest's 'sources'.",
         "section": "The section, table or recommendation number that supports the rule.",
     },

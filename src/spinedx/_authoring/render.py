@@ -288,6 +288,8 @@ def _dot_edge(edge: DiagramEdge, highlighted: bool, ident: str) -> str:
         f"tooltip={dot_text([edge.tooltip])}",
         f'id="{ident}", class="{edge.kind}{taken}"',
     ]
+    if edge.minlen != 1:
+        attrs.append(f"minlen={edge.minlen}")
     if edge.kind == "unknown":
         attrs.append("style=dashed")
     if highlighted and edge.taken:

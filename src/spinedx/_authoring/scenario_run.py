@@ -13,8 +13,11 @@ import re
 from collections.abc import Iterable, Iterator
 
 from spinedx._authoring.coverage import measure_coverage
+from spinedx._authoring.scenario_checks import step_recommendations
+from spinedx._authoring.scenario_models import Scenario
 from spinedx._authoring.scenario_results import Failure, FailureKind, ScenarioReport, ScenarioResult
-from spinedx._authoring.scenarios import Scenario, _as_pathway, load_scenarios, step_recommendations
+from spinedx._authoring.scenarios import as_pathway, load_scenarios
+from spinedx._diagnostics import as_written
 from spinedx._evaluation import (
     Check,
     Evaluation,
@@ -51,7 +54,7 @@ def run_scenarios(
         >>> [result.name for result in report.failed]
         []
     """
-    loaded = _as_pathway(pathway)
+    loaded = as_pathway(pathway)
     chosen = load_scenarios(loaded) if scenarios is None else list(scenarios)
     results: list[ScenarioResult] = []
     walks: list[tuple[str, Walk]] = []
@@ -141,12 +144,12 @@ class _Comparison:
             got = self.result.facts.get(name)
             if got is None and want is not None:
                 yield self._failure(
-                    "fact", name, _show(want), "not concluded", self._stops(), "facts", name
+                    "fact", name, as_written(want), "not concluded", self._stops(), "facts", name
                 )
             elif got is not None and (want is None or not same_value(want, got.value)):
-                expected = "not concluded" if want is None else _show(want)
+                expected = "not concluded" if want is None else as_written(want)
                 yield self._failure(
-                    "fact", name, expected, _show(got.value), _concluded_at(got), "facts", name
+                    "fact", name, expected, as_written(got.value), _concluded_at(got), "facts", name
                 )
 
     def _needs(self) -> Iterator[Failure]:
@@ -164,7 +167,12 @@ class _Comparison:
             return
         notes = self._stops() or ["every stage walked to an end"]
         yield self._failure(
-            "complete", "complete", _show(want), _show(self.result.complete), notes, "complete"
+            "complete",
+            "complete",
+            as_written(want),
+            as_written(self.result.complete),
+            notes,
+            "complete",
         )
 
     def _why_not_reached(self, rec_id: str) -> list[str]:
@@ -206,7 +214,9 @@ def _reached_via(rec: Recommendation) -> list[str]:
     notes = ["reached via:"]
     notes += [f"  {_reason_line(r)}" for r in rec.reasons if r.kind != "rationale"]
     if rec.facts:
-        facts = ", ".join(f"{f.name} = {_show(f.value)} ({f.stage}/{f.node})" for f in rec.facts)
+        facts = ", ".join(
+            f"{f.name} = {as_written(f.value)} ({f.stage}/{f.node})" for f in rec.facts
+        )
         notes.append(f"  facts relied on: {facts}")
     return notes
 
@@ -242,12 +252,6 @@ def _decisive(checks: list[Check]) -> str:
         text = text[: _MAX_CONDITION - 1] + "…"
     values = "; ".join(v.text for v in last.values)
     return f": {text} is {last.result}" + (f" [{values}]" if values else "")
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
 
 
 def needs_match(expected: str, field: str) -> bool:

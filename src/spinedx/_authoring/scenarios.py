@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from spinedx._compiled import Checklist, Recommend, Step, Urgency
-from spinedx._conditions import check_value, closest, fact_type
-from spinedx._diagnostics import Diagnostic, PathPart, PathwayError, Span, diagnostic
+from spinedx._authoring.scenario_checks import check_expectations, duplicate_names
+from spinedx._authoring.scenario_models import (
+    SCENARIO_FOLDER,
+    SCENARIO_SUFFIXES,
+    Expectations,
+    Scenario,
+    ScenarioHeader,
+)
+from spinedx._diagnostics import Diagnostic, PathwayError, Span, diagnostic
 from spinedx._documents import (
-    DocumentModel,
-    FactName,
-    RecId,
     Spans,
     YMap,
     YScalar,
@@ -38,70 +37,7 @@ from spinedx._documents import (
     to_plain,
     validate_document,
 )
-from spinedx._pathway import Pathway
-
-SCENARIO_FOLDER = "scenarios"
-SCENARIO_SUFFIXES = (".yaml", ".yml")
-
-
-def _one_line(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be empty")
-    if "\n" in value:
-        raise ValueError("must be one line; put longer notes in a YAML comment")
-    return value
-
-
-OneLine = Annotated[str, StringConstraints(max_length=1_000), AfterValidator(_one_line)]
-FieldPath = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-FactValue = str | bool | int | float | None
-
-
-class ExpectedRecommendation(DocumentModel):
-    """A recommendation that must be reached, no slower than ``urgency`` when given."""
-
-    id: RecId
-    urgency: Urgency | None = None
-
-
-class Expectations(DocumentModel):
-    """What a scenario's patient must get; every key is optional."""
-
-    recommendations: list[ExpectedRecommendation] = Field(default_factory=list)
-    absent: list[RecId] = Field(default_factory=list)
-    facts: dict[FactName, object] = Field(default_factory=dict)
-    needs: list[FieldPath] = Field(default_factory=list)
-    complete: bool | None = None
-
-
-class _Header(DocumentModel):
-    """A scenario file around its patient and expectations, which are checked on their own."""
-
-    name: OneLine
-    summary: OneLine
-    patient: dict[str, object]
-    expect: dict[str, object]
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One example patient and what the pathway must give for it.
-
-    Build it with :func:`load_scenarios`. ``where`` locates a part of the
-    scenario file, e.g. ``scenario.where("expect", "facts", "suspicion")``.
-    """
-
-    name: str
-    summary: str
-    file: str
-    patient: BaseModel
-    expect: Expectations
-    _spans: Spans = field(repr=False, compare=False)
-
-    def where(self, *path: PathPart) -> Span:
-        """The span of a part of the scenario file (of its nearest enclosing part)."""
-        return self._spans.value(path)
+from spinedx._pathway import Pathway, load_pathway
 
 
 def scenario_files(folder: str | os.PathLike[str]) -> list[Path]:
@@ -134,7 +70,7 @@ def load_scenarios(
         >>> all(s.name and s.summary for s in scenarios)
         True
     """
-    loaded = _as_pathway(pathway)
+    loaded = as_pathway(pathway)
     where = Path(folder) if folder is not None else default_folder(loaded)
     files = scenario_files(where)
     if not files:
@@ -157,7 +93,7 @@ def load_scenarios(
         problems += found
         if scenario is not None:
             scenarios.append(scenario)
-    problems += _duplicate_names(scenarios)
+    problems += duplicate_names(scenarios)
     if any(d.is_error for d in problems):
         raise PathwayError(problems, texts)
     return scenarios
@@ -189,12 +125,9 @@ def scenario_name(file: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def _as_pathway(pathway: Pathway | str | os.PathLike[str]) -> Pathway:
-    if isinstance(pathway, Pathway):
-        return pathway
-    from spinedx._pathway import load_pathway  # noqa: PLC0415  (loading is a higher layer)  # noqa: PLC0415  (loading is a higher layer
-
-    return load_pathway(pathway)
+def as_pathway(pathway: Pathway | str | os.PathLike[str]) -> Pathway:
+    """The pathway itself, or the pathway loaded from its folder."""
+    return pathway if isinstance(pathway, Pathway) else load_pathway(pathway)
 
 
 def _read_scenario(pathway: Pathway, file: Path) -> tuple[Scenario | None, list[Diagnostic], str]:
@@ -204,7 +137,7 @@ def _read_scenario(pathway: Pathway, file: Path) -> tuple[Scenario | None, list[
     name = str(file)
     spans = Spans(tree, name)
     data = to_plain(tree)
-    header, found = validate_document(_Header, data, spans, ())
+    header, found = validate_document(ScenarioHeader, data, spans, ())
     problems += found
     raw = data if isinstance(data, dict) else {}
     patient = _patient(pathway, raw.get("patient"), spans, problems)
@@ -254,152 +187,5 @@ def _expectations(
     expect, found = validate_document(Expectations, data, spans, ("expect",))
     out += found
     if expect is not None:
-        out += _check_references(pathway, expect, spans)
+        out += check_expectations(pathway, expect, spans)
     return expect
-
-
-def _check_references(pathway: Pathway, expect: Expectations, spans: Spans) -> list[Diagnostic]:
-    return [
-        *_unknown_recommendations(pathway, expect, spans),
-        *_conflicts(expect, spans),
-        *_bad_facts(pathway, expect, spans),
-        *_unknown_needs(pathway, expect, spans),
-    ]
-
-
-def recommendation_ids(pathway: Pathway) -> list[str]:
-    """Every recommendation id the pathway can give, in stage and file order, once each."""
-    found: dict[str, None] = {}
-    for stage in pathway.stages:
-        for step in stage.steps.values():
-            found.update(dict.fromkeys(step_recommendations(step)))
-    return list(found)
-
-
-def step_recommendations(step: Step) -> list[str]:
-    """The ids of the recommendations one step can give."""
-    if isinstance(step, Recommend):
-        return [step.rec.id]
-    if isinstance(step, Checklist):
-        return [item.rec.id for item in step.items]
-    return []
-
-
-def _unknown_recommendations(
-    pathway: Pathway, expect: Expectations, spans: Spans
-) -> Iterator[Diagnostic]:
-    known = recommendation_ids(pathway)
-    wanted: list[tuple[str, tuple[PathPart, ...]]] = [
-        (rec.id, ("expect", "recommendations", i, "id"))
-        for i, rec in enumerate(expect.recommendations)
-    ]
-    wanted += [(rec_id, ("expect", "absent", i)) for i, rec_id in enumerate(expect.absent)]
-    for rec_id, path in wanted:
-        if rec_id in known:
-            continue
-        near = closest(rec_id, known)
-        yield diagnostic(
-            "SPX602",
-            f"the pathway has no recommendation '{rec_id}'",
-            spans.value(path),
-            path=path,
-            hint=f"did you mean '{near}'?" if near else "recommendations: " + ", ".join(known),
-        )
-
-
-def _conflicts(expect: Expectations, spans: Spans) -> Iterator[Diagnostic]:
-    required = {rec.id for rec in expect.recommendations}
-    for i, rec_id in enumerate(expect.absent):
-        if rec_id in required:
-            path = ("expect", "absent", i)
-            yield diagnostic(
-                "SPX606",
-                f"'{rec_id}' is listed both under 'recommendations' and under 'absent'",
-                spans.value(path),
-                path=path,
-                hint="keep it in one of the two lists",
-            )
-
-
-def _bad_facts(pathway: Pathway, expect: Expectations, spans: Spans) -> Iterator[Diagnostic]:
-    declared = pathway.manifest.facts
-    for name, value in expect.facts.items():
-        path = ("expect", "facts", name)
-        doc = declared.get(name)
-        if doc is None:
-            near = closest(name, declared)
-            yield diagnostic(
-                "SPX603",
-                f"the pathway declares no fact '{name}'",
-                spans.key(path),
-                path=path,
-                hint=f"did you mean '{near}'?" if near else "facts: " + ", ".join(declared),
-            )
-            continue
-        if value is None:  # null: the fact must not be concluded
-            continue
-        problem = check_value(value, fact_type(doc.type, doc.values))
-        if problem is not None:
-            yield diagnostic(
-                "SPX603", f"fact '{name}': {problem}", spans.value(path), path=path,
-                hint=_fact_hint(doc.type, doc.values, value),
-            )  # fmt: skip
-
-
-def _fact_hint(kind: str, values: Sequence[str] | None, value: object) -> str | None:
-    if values:
-        return "allowed values: " + ", ".join(values)
-    if kind == "bool":
-        return "write true or false, without quotes"
-    if kind in ("number", "integer") and isinstance(value, str):
-        return "write the number without quotes"
-    return None
-
-
-_FIELD_PATH = re.compile(r"[A-Za-z_]\w*(\[\d*\])*(\.[A-Za-z_]\w*(\[\d*\])*)*")
-
-
-def _unknown_needs(pathway: Pathway, expect: Expectations, spans: Spans) -> Iterator[Diagnostic]:
-    for i, wanted in enumerate(expect.needs):
-        path = ("expect", "needs", i)
-        problem, hint = _field_problem(pathway, wanted)
-        if problem is not None:
-            yield diagnostic("SPX604", problem, spans.value(path), path=path, hint=hint)
-
-
-def _field_problem(pathway: Pathway, wanted: str) -> tuple[str | None, str | None]:
-    """Why ``wanted`` is neither a record field nor ``facts.<declared fact>``, with a hint."""
-    if wanted.startswith("facts."):
-        name = wanted.removeprefix("facts.")
-        if name in pathway.manifest.facts:
-            return None, None
-        near = closest(name, pathway.manifest.facts)
-        hint = f"did you mean 'facts.{near}'?" if near else None
-        return f"the pathway declares no fact '{name}'", hint
-    if not _FIELD_PATH.fullmatch(wanted):
-        return (
-            f"'{wanted}' is not a field path",
-            "write it as in a condition, e.g. 'history.night_pain' or 'history.cancers[].type'",
-        )
-    parts = [re.sub(r"\[\d*\]", "", part) for part in wanted.split(".")]
-    if pathway.schema.lookup(parts) is not None:
-        return None, None
-    near = pathway.schema.suggest(parts)
-    return (
-        f"the record has no field '{wanted}'",
-        f"did you mean '{near}'?" if near else None,
-    )
-
-
-def _duplicate_names(scenarios: Sequence[Scenario]) -> Iterator[Diagnostic]:
-    first: dict[str, Scenario] = {}
-    for scenario in scenarios:
-        earlier = first.setdefault(scenario.name, scenario)
-        if earlier is not scenario:
-            yield diagnostic(
-                "SPX605",
-                f"the scenario name '{scenario.name}' is already used",
-                scenario.where("name"),
-                path=("name",),
-                hint=f"'{Path(earlier.file).name}' has the same name; give each scenario its own",
-            )

@@ -26,9 +26,12 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "spinedx._cli.check",
     "spinedx._cli.diff",
+    "spinedx._cli.new",
     "spinedx._cli.render",
     "spinedx._cli.schema",
+    "spinedx._cli.serve",
     "spinedx._cli.testing",
+    "spinedx._cli.where",
 )
 """Each module has ``register(commands)``; its handlers take (args, out, err) -> int."""
 

@@ -6,8 +6,12 @@ import argparse
 import json
 from typing import TextIO
 
+from pydantic import BaseModel
+
+from spinedx._authoring import load_scenario
 from spinedx._diagnostics import PathwayError, PatientError, render_all
-from spinedx._pathway import check_pathway_sources, load_pathway, load_patient
+from spinedx._documents import YMap, read_yaml
+from spinedx._pathway import Pathway, check_pathway_sources, load_pathway, load_patient
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -25,7 +29,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     evaluate = commands.add_parser("evaluate", help="evaluate a patient file against a pathway")
     evaluate.add_argument("pathway", help="the pathway folder (or its pathway.yaml)")
-    evaluate.add_argument("patient", help="a patient record in YAML (or JSON)")
+    evaluate.add_argument(
+        "patient", help="a patient record in YAML (or JSON), or a scenario file (its patient:)"
+    )
     evaluate.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     evaluate.set_defaults(handler=_evaluate)
 
@@ -45,8 +51,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         pathway = load_pathway(args.pathway)
-        patient = load_patient(args.patient, pathway.record_model)
-        result = pathway.evaluate(patient)
+        result = pathway.evaluate(_patient(pathway, args.patient))
     except (PathwayError, PatientError) as error:
         err.write(error.render() + "\n")
         return EXIT_PROBLEMS
@@ -55,3 +60,20 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(result.explain(args.format) + "\n")
     return EXIT_OK
+
+
+def _patient(pathway: Pathway, file: str) -> BaseModel:
+    """The record in a patient file, or the ``patient:`` of a scenario file."""
+    if _is_scenario(file):
+        return load_scenario(pathway, file).patient
+    return load_patient(file, pathway.record_model)
+
+
+def _is_scenario(file: str) -> bool:
+    """A scenario holds ``patient:`` and ``expect:`` at its top; a record holds neither."""
+    if file.lower().endswith(".json"):
+        return False
+    tree, _, _ = read_yaml(file)
+    if not isinstance(tree, YMap):
+        return False
+    return tree.get("patient") is not None and tree.get("expect") is not None

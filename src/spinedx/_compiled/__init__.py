@@ -8,13 +8,13 @@ from spinedx._compiled.steps import (
     Citation,
     Conclude,
     Decide,
+    Edge,
     End,
     Recommend,
     RecSpec,
     Stage,
     Step,
     TermCode,
-    successors,
 )
 from spinedx._compiled.urgency import Urgency
 
@@ -26,6 +26,7 @@ __all__ = [
     "Citation",
     "Conclude",
     "Decide",
+    "Edge",
     "End",
     "RecSpec",
     "Recommend",
@@ -33,5 +34,4 @@ __all__ = [
     "Step",
     "TermCode",
     "Urgency",
-    "successors",
 ]

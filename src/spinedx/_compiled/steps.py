@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from spinedx._compiled.urgency import Urgency
 from spinedx._conditions import Condition
@@ -17,6 +18,18 @@ from spinedx._diagnostics import Span
 
 END = "end"
 """The reserved target that ends a stage's walk: a node id no stage may use."""
+
+
+class WrittenText(Protocol):
+    """A condition as written in its file: where each of its characters stands.
+
+    The loader's YAML scalar is one; so a name the parse tree locates by
+    character offset is reported at its own line and column.
+    """
+
+    def offset_span(self, offset: int, length: int = 1) -> Span:
+        """The file span of characters ``[offset, offset + length)`` of the text."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,15 @@ class RecSpec:
     span: Span
 
 
+class Edge(NamedTuple):
+    """One way out of a step: its label ("branch 1", "otherwise", "unknown", "then"),
+    the target node id, and where the target is written."""
+
+    label: str
+    target: str
+    span: Span
+
+
 @dataclass(frozen=True, slots=True)
 class Branch:
     """One branch of a decision."""
@@ -62,6 +84,7 @@ class Branch:
     target: str
     span: Span
     target_span: Span
+    written: WrittenText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +100,25 @@ class Decide:
     otherwise_span: Span | None
     unknown_span: Span | None
 
+    def edges(self) -> tuple[Edge, ...]:
+        """Every way out, in the order the walk tries them."""
+        out = [
+            Edge(f"branch {i + 1}", b.target, b.target_span) for i, b in enumerate(self.branches)
+        ]
+        if self.otherwise is not None:
+            out.append(Edge("otherwise", self.otherwise, self.otherwise_span or self.span))
+        if self.unknown is not None:
+            out.append(Edge("unknown", self.unknown, self.unknown_span or self.span))
+        return tuple(out)
+
+    def guards(self) -> tuple[Branch, ...]:
+        """The conditions it reads, each with where it is written."""
+        return self.branches
+
+    def recs(self) -> tuple[RecSpec, ...]:
+        """The recommendations it can give."""
+        return ()
+
 
 @dataclass(frozen=True, slots=True)
 class Recommend:
@@ -87,6 +129,18 @@ class Recommend:
     then: str
     span: Span
     then_span: Span
+
+    def edges(self) -> tuple[Edge, ...]:
+        """Every way out, in the order the walk tries them."""
+        return (Edge("then", self.then, self.then_span),)
+
+    def guards(self) -> tuple[Branch | ChecklistItem, ...]:
+        """The conditions it reads, each with where it is written."""
+        return ()
+
+    def recs(self) -> tuple[RecSpec, ...]:
+        """The recommendations it can give."""
+        return (self.rec,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +154,20 @@ class Conclude:
     then: str
     span: Span
     then_span: Span
+    fact_span: Span | None = None
+    value_span: Span | None = None
+
+    def edges(self) -> tuple[Edge, ...]:
+        """Every way out, in the order the walk tries them."""
+        return (Edge("then", self.then, self.then_span),)
+
+    def guards(self) -> tuple[Branch | ChecklistItem, ...]:
+        """The conditions it reads, each with where it is written."""
+        return ()
+
+    def recs(self) -> tuple[RecSpec, ...]:
+        """The recommendations it can give."""
+        return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +177,7 @@ class ChecklistItem:
     condition: Condition
     rec: RecSpec
     span: Span
+    written: WrittenText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +191,18 @@ class Checklist:
     span: Span
     then_span: Span
 
+    def edges(self) -> tuple[Edge, ...]:
+        """Every way out, in the order the walk tries them."""
+        return (Edge("then", self.then, self.then_span),)
+
+    def guards(self) -> tuple[ChecklistItem, ...]:
+        """The conditions it reads, each with where it is written."""
+        return self.items
+
+    def recs(self) -> tuple[RecSpec, ...]:
+        """The recommendations it can give."""
+        return tuple(item.rec for item in self.items)
+
 
 @dataclass(frozen=True, slots=True)
 class End:
@@ -130,6 +211,18 @@ class End:
     id: str
     note: str | None
     span: Span
+
+    def edges(self) -> tuple[Edge, ...]:
+        """Every way out: none."""
+        return ()
+
+    def guards(self) -> tuple[Branch | ChecklistItem, ...]:
+        """The conditions it reads: none."""
+        return ()
+
+    def recs(self) -> tuple[RecSpec, ...]:
+        """The recommendations it can give: none."""
+        return ()
 
 
 Step = Decide | Recommend | Conclude | Checklist | End
@@ -146,21 +239,3 @@ class Stage:
     steps: Mapping[str, Step]
     owns: frozenset[str]
     span: Span
-
-
-def successors(step: Step) -> list[tuple[str, str, Span]]:
-    """Every (target, label, span) edge out of a step, in the order the walk tries them."""
-    match step:
-        case Decide():
-            edges = [
-                (b.target, f"branch {i + 1}", b.target_span) for i, b in enumerate(step.branches)
-            ]
-            if step.otherwise is not None:
-                edges.append((step.otherwise, "otherwise", step.otherwise_span or step.span))
-            if step.unknown is not None:
-                edges.append((step.unknown, "unknown", step.unknown_span or step.span))
-            return edges
-        case Recommend() | Conclude() | Checklist():
-            return [(step.then, "then", step.then_span)]
-        case End():
-            return []

@@ -3,7 +3,6 @@
 from spinedx._conditions.compile import (
     compile_expr,
     literal_value,
-    normaliser,
 )
 from spinedx._conditions.condition import (
     Condition,
@@ -12,11 +11,14 @@ from spinedx._conditions.condition import (
     compile_condition,
 )
 from spinedx._conditions.schema import (
+    BoolType,
+    ObjectType,
     RecordSchema,
     SchemaType,
-    SuggestionBudget,
-    closest,
     fact_type,
+)
+from spinedx._conditions.semantics import (
+    normaliser,
 )
 from spinedx._conditions.tree import (
     BoolOp,
@@ -26,25 +28,27 @@ from spinedx._conditions.tree import (
     Literal,
     Not,
     Path,
+    children,
 )
 from spinedx._conditions.typecheck import Types
 
 __all__ = [
     "BoolOp",
+    "BoolType",
     "Compare",
     "Condition",
     "Expr",
     "FactRef",
     "Literal",
     "Not",
+    "ObjectType",
     "Path",
     "Read",
     "RecordSchema",
     "SchemaType",
-    "SuggestionBudget",
     "Types",
     "check_value",
-    "closest",
+    "children",
     "compile_condition",
     "compile_expr",
     "fact_type",

@@ -8,13 +8,19 @@ the shapes conditions use most take them directly, so a field test costs no
 extra Python frame. ``and``/``or`` and ``at_least`` are commutative under
 Kleene logic, so getter operands are tried before closure operands: the cheap
 reads first.
+
+The rules themselves are ``semantics``'s: the closures call them, or, in the
+few shapes hot enough to be worth a frame (two-operand ``and``/``or``, a field
+against a constant), inline them line for line.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+from spinedx._conditions import semantics
+from spinedx._conditions.semantics import OPS
 
 Env = tuple[object, ...]
 Fn = Callable[[Any, Mapping[str, object], Env], Any]
@@ -74,9 +80,10 @@ def normalised(read: Fn, norm: Callable[[Any], Any]) -> Fn:
 
 
 def not_(p: Fn) -> Fn:
+    rule = semantics.not_
+
     def not__(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        x = p(r, f, e)
-        return None if x is None else not x
+        return rule(p(r, f, e))
 
     return not__
 
@@ -92,8 +99,9 @@ def logic(is_and: bool, gets: list[Getter], fns: list[Fn]) -> Fn:
     return (_and_n if is_and else _or_n)(tuple(gets), tuple(fns))
 
 
-# In each two-operand form, x is checked first; the result line relies on
-# x being True/None ('and') or False/None ('or') once the early returns passed.
+# The two-operand forms inline semantics.logic. In each, x is checked first; the
+# result line relies on x being True/None ('and') or False/None ('or') once the
+# early returns passed.
 
 
 def _and_ff(p: Fn, q: Fn) -> Fn:
@@ -174,7 +182,19 @@ def _or_gg(g: Getter, h: Getter) -> Fn:
     return or_gg
 
 
+def _reads(
+    gets: tuple[Getter, ...], fns: tuple[Fn, ...], r: Any, f: Mapping[str, object], e: Env
+) -> Iterator[Any]:
+    """The operands' values, getters first, each read only when the rule asks for it."""
+    for g in gets:
+        yield g(r)
+    for p in fns:
+        yield p(r, f, e)
+
+
 def _and_n(gets: tuple[Getter, ...], fns: tuple[Fn, ...]) -> Fn:
+    """``semantics.logic`` for ``and``, inlined: the commonest compound shape."""
+
     def and_n(r: Any, f: Mapping[str, object], e: Env) -> Any:
         unknown = False
         for g in gets:
@@ -195,6 +215,8 @@ def _and_n(gets: tuple[Getter, ...], fns: tuple[Fn, ...]) -> Fn:
 
 
 def _or_n(gets: tuple[Getter, ...], fns: tuple[Fn, ...]) -> Fn:
+    """``semantics.logic`` for ``or``, inlined."""
+
     def or_n(r: Any, f: Mapping[str, object], e: Env) -> Any:
         unknown = False
         for g in gets:
@@ -215,46 +237,13 @@ def _or_n(gets: tuple[Getter, ...], fns: tuple[Fn, ...]) -> Fn:
 
 
 def at_least(n: int, gets: list[Getter], fns: list[Fn]) -> Fn:
-    """``at_least(n, …)`` over getters (tried first) and closures, ``1 <= n <= count``.
-
-    True once ``n`` operands are true; false once so many are false that the
-    rest cannot make ``n``; unknown once it can be neither (too few true even if
-    every operand still to read is, but enough true or unknown). It stops at
-    the first of these, so the operands after it are not read.
-    """
+    """``at_least(n, …)`` over getters (tried first) and closures (``semantics.at_least``)."""
     getters, closures = tuple(gets), tuple(fns)
     total = len(getters) + len(closures)
+    rule = semantics.at_least
 
     def at_least_(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        true = unknown = 0
-        left = total  # operands not read yet
-        for g in getters:
-            x = g(r)
-            left -= 1
-            if x is None:
-                unknown += 1
-            elif x:
-                true += 1
-                if true >= n:
-                    return True
-            if true + unknown + left < n:
-                return False
-            if true + left < n <= true + unknown:
-                return None
-        for p in closures:
-            x = p(r, f, e)
-            left -= 1
-            if x is None:
-                unknown += 1
-            elif x:
-                true += 1
-                if true >= n:
-                    return True
-            if true + unknown + left < n:
-                return False
-            if true + left < n <= true + unknown:
-                return None
-        return None  # pragma: no cover - the last operand always settles it
+        return rule(n, _reads(getters, closures, r, f, e), total)
 
     return at_least_
 
@@ -263,7 +252,8 @@ def at_least(n: int, gets: list[Getter], fns: list[Fn]) -> Fn:
 
 
 def get_compare(g: Getter, op: str, c: Any) -> Fn:
-    """A record field against a constant: the commonest test, in one frame."""
+    """A record field against a known constant, the commonest test, in one frame
+    (``semantics.compare`` inlined)."""
     function = OPS[op]
 
     def get_compare_(r: Any, f: Mapping[str, object], e: Env) -> Any:
@@ -284,19 +274,20 @@ def fn_compare(p: Fn, op: str, c: Any) -> Fn:
 
 
 def compare(p: Fn, op: str, q: Fn) -> Fn:
-    function = OPS[op]
+    """Two read values, ``in`` and ``not in`` included; the right is not read when the
+    left is unknown."""
+    rule = semantics.compare
 
     def compare_(r: Any, f: Mapping[str, object], e: Env) -> Any:
         a = p(r, f, e)
-        if a is None:
-            return None
-        b = q(r, f, e)
-        return None if b is None else function(a, b)
+        return None if a is None else rule(op, a, q(r, f, e))
 
     return compare_
 
 
 def in_constant(p: Fn, values: frozenset[Any], positive: bool) -> Fn:
+    """A value in a list written out (``semantics.member`` inlined: a written list
+    has no unknown item)."""
     test = values.__contains__
 
     def in_constant_(r: Any, f: Mapping[str, object], e: Env) -> Any:
@@ -316,68 +307,21 @@ def get_in_constant(g: Getter, values: frozenset[Any], positive: bool) -> Fn:
     return get_in_constant_
 
 
-def in_list(p: Fn, q: Fn, positive: bool) -> Fn:
-    def in_list_(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        v = p(r, f, e)
-        if v is None:
-            return None
-        items = q(r, f, e)
-        if items is None:
-            return None
-        if v in items:
-            return positive
-        return None if None in items else not positive  # an unknown item might have matched
-
-    return in_list_
-
-
 def chain(ops: tuple[str, ...], fns: tuple[Fn, ...]) -> Fn:
-    """``a < b <= c``: false if any link is false, else unknown if any operand is."""
-    first, rest = fns[0], tuple(zip(ops, fns[1:], strict=True))
+    """``a < b <= c`` (``semantics.chain``), each operand read when its link is."""
+    rule = semantics.chain
 
     def chain_(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        left = first(r, f, e)
-        unknown = False
-        for op, read in rest:
-            right = read(r, f, e)
-            if left is None or right is None:
-                unknown = True
-            else:
-                result = link(op, left, right)
-                if result is None:
-                    unknown = True
-                elif not result:
-                    return False
-            left = right
-        return None if unknown else True
+        return rule(ops, (p(r, f, e) for p in fns))
 
     return chain_
-
-
-OPS: dict[str, Op] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def link(op: str, left: Any, right: Any) -> Any:
-    """One link of a comparison, by operator name; ``None`` when an unknown item might match."""
-    if op in ("in", "not in"):
-        if left in right:
-            return op == "in"
-        return None if None in right else op == "not in"
-    return OPS[op](left, right)
 
 
 # -- numbers, functions, quantifiers -----------------------------------------
 
 
 def binary(function: Op, p: Fn, q: Fn) -> Fn:
-    """Arithmetic and the date functions: unknown if either side is."""
+    """Arithmetic and the two-argument functions: unknown if either side is."""
 
     def binary_(r: Any, f: Mapping[str, object], e: Env) -> Any:
         a = p(r, f, e)
@@ -390,7 +334,7 @@ def binary(function: Op, p: Fn, q: Fn) -> Fn:
 
 
 def unary(function: Callable[[Any], Any], p: Fn) -> Fn:
-    """Negation, ``known`` and ``count`` of a list; ``function`` sees ``None`` too."""
+    """Negation and the one-argument functions; ``function`` sees ``None`` too."""
 
     def unary_(r: Any, f: Mapping[str, object], e: Env) -> Any:
         return function(p(r, f, e))
@@ -399,9 +343,11 @@ def unary(function: Callable[[Any], Any], p: Fn) -> Fn:
 
 
 def quantifier(kind: str, source: Fn, body: Fn) -> Fn:
+    """``any``/``all``/``count(… for x in …)``: ``semantics.quantify``, inlined for
+    ``any`` and ``all``."""
     if kind == "count":
         return _count(source, body)
-    settles = kind == "any"  # the item value that settles the result: True for any, False for all
+    settles = kind == "any"  # the item result that settles it: true for any, false for all
 
     def quantifier_(r: Any, f: Mapping[str, object], e: Env) -> Any:
         items = source(r, f, e)
@@ -420,17 +366,12 @@ def quantifier(kind: str, source: Fn, body: Fn) -> Fn:
 
 
 def _count(source: Fn, body: Fn) -> Fn:
+    rule = semantics.quantify
+
     def count(r: Any, f: Mapping[str, object], e: Env) -> Any:
         items = source(r, f, e)
         if items is None:
             return None
-        total = 0
-        for entry in items:
-            x = body(r, f, (*e, entry))
-            if x is None:
-                return None
-            if x:
-                total += 1
-        return total
+        return rule("count", (body(r, f, (*e, entry)) for entry in items))
 
     return count

@@ -1,6 +1,6 @@
 """Compile a checked condition tree into closures (the hot path).
 
-Each node becomes one small closure from ``_closures``, chosen once at load
+Each node becomes one small closure from ``closures``, chosen once at load
 time; nothing dispatches on node types, formats text or allocates trace
 objects at call time.
 
@@ -12,23 +12,22 @@ runs the fast form and falls back to the safe one only on that error, so
 complete records pay for no ``None`` checks on the way, and a genuine
 ``AttributeError`` still surfaces (the safe form raises it again).
 
-The value-level semantics (dates, enum values, whole years) are defined once
-here and shared with the tracer in ``_trace``; arithmetic (a result that is not
-a finite number is unknown) is defined in ``_numbers``.
+What a condition means is ``semantics``'s: the closures call or inline its
+rules, and a function call is its ``FunctionSpec``'s value (``functions``).
 """
 
 from __future__ import annotations
 
 import datetime
-import enum
 import operator
 from collections.abc import Callable
 from typing import Any
 
 from spinedx._conditions import closures as c
 from spinedx._conditions.closures import Fn, Getter
-from spinedx._conditions.numbers import ARITH, negate
-from spinedx._conditions.schema import DateType, EnumType, ListType, SchemaType
+from spinedx._conditions.functions import SPECS
+from spinedx._conditions.schema import DateType
+from spinedx._conditions.semantics import ARITH, negate, normaliser
 from spinedx._conditions.tree import (
     Arith,
     AtLeast,
@@ -46,51 +45,7 @@ from spinedx._conditions.tree import (
 )
 from spinedx._conditions.typecheck import Types
 
-Normaliser = Callable[[Any], Any]
-
 _FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-
-
-def as_date(value: Any) -> Any:
-    """Dates compare with dates: a datetime is read as its date, an ISO text (a fact) parsed."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return value
-
-
-def enum_value(value: Any) -> Any:
-    """A plain ``Enum`` member (not a ``StrEnum``) compares by its value."""
-    return value.value if isinstance(value, enum.Enum) else value
-
-
-def years_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole years from ``start`` to ``end``, as an age is counted (negative if end is earlier)."""
-    if end < start:
-        return -years_between(end, start)
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-
-
-def days_between(start: datetime.date, end: datetime.date) -> int:
-    """Days from ``start`` to ``end``."""
-    return (end - start).days
-
-
-def normaliser(found: SchemaType | None) -> Normaliser | None:
-    """The conversion a value of this type needs before it is compared, if any."""
-    if isinstance(found, DateType):
-        return as_date
-    if isinstance(found, EnumType) and found.python and not issubclass(found.python, str):
-        return enum_value
-    if isinstance(found, ListType):
-        inner = normaliser(found.item)
-        if inner is not None:
-            return lambda items: [None if i is None else inner(i) for i in items]
-    return None
 
 
 def literal_value(node: Literal, types: Types) -> Any:
@@ -127,13 +82,6 @@ def _none_or(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return none_or
 
 
-_LENGTH = _none_or(len)
-
-
-def _is_known(value: Any) -> bool:
-    return value is not None
-
-
 class _Compiler:
     def __init__(self, types: Types, safe: bool) -> None:
         self.types = types
@@ -168,13 +116,7 @@ class _Compiler:
             case Neg(operand=operand):
                 return c.unary(negate, self.fn(operand))
             case Call(func=func, args=args):
-                fns = [self.fn(arg) for arg in args]
-                if func == "known":
-                    return c.unary(_is_known, fns[0])
-                if func == "count":
-                    return c.unary(_LENGTH, fns[0])
-                between = years_between if func == "years_between" else days_between
-                return c.binary(between, fns[0], fns[1])
+                return self.call(func, [self.fn(arg) for arg in args])
             case Quantifier(kind=kind, var=var, source=source, body=body):
                 source_fn = self.fn(source)
                 self.scope.append(var)
@@ -182,6 +124,15 @@ class _Compiler:
                 self.scope.pop()
                 return c.quantifier(kind, source_fn, body_fn)
         raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+    def call(self, func: str, fns: list[Fn]) -> Fn:
+        spec = SPECS[func]
+        value = spec.value
+        if value is None:  # pragma: no cover - the parser admits only calls with a value
+            raise TypeError(f"{func}() has no plain call form")
+        if len(fns) == 2:
+            return c.binary(value, fns[0], fns[1])
+        return c.unary(value if spec.sees_unknown else _none_or(value), fns[0])
 
     def operands(self, operands: tuple[Expr, ...]) -> tuple[list[Getter], list[Fn]]:
         """Operands of a commutative operator: plain field reads as getters, the rest compiled."""
@@ -219,7 +170,7 @@ class _Compiler:
                 if get is not None:
                     return c.get_in_constant(get, values, op == "in")
                 return c.in_constant(self.fn(left), values, op == "in")
-            return c.in_list(self.fn(left), self.fn(right), op == "in")
+            return c.compare(self.fn(left), op, self.fn(right))
         if isinstance(left, Literal) and not isinstance(right, Literal):
             op, left, right = _FLIPPED[op], right, left
         if isinstance(right, Literal):

@@ -40,11 +40,11 @@ from spinedx._conditions.schema import (
     RecordSchema,
     SchemaType,
     TextType,
-    closest,
 )
 from spinedx._conditions.trace import Read, trace
 from spinedx._conditions.tree import Expr, ExprProblem, FactRef, Path, Quantifier, Var, children
 from spinedx._conditions.typecheck import Types, check_types, describe_type, parse_date
+from spinedx._diagnostics import closest, did_you_mean
 
 __all__ = ["Condition", "Read", "check_value", "compile_condition"]
 
@@ -182,7 +182,7 @@ def check_value(value: object, type: SchemaType) -> str | None:
             ok = isinstance(value, str) and value in values
             if isinstance(value, str) and not ok:
                 near = closest(value, values)
-                hint = f" (did you mean '{near}'?)" if near else ""
+                hint = f" ({did_you_mean(near)})" if near else ""
                 return f"expected {describe_type(type)}, found {found}{hint}"
         case DateType():
             ok = isinstance(value, datetime.date) or (

@@ -1,46 +1,165 @@
-"""Function calls and quantifiers in conditions.
+"""The condition language's functions: one ``FunctionSpec`` each, and their parsing.
 
 The language has a fixed set of functions: ``known(x)``, ``count(list)``,
 ``years_between(a, b)``, ``days_between(a, b)``, ``at_least(n, a, b, …)``
 (at least ``n`` of two or more conditions hold; ``n`` a whole number written
 out), and the quantifiers ``any(<condition> for x in <list>)``, ``all(…)`` and
-``count(…)``. Anything else that looks like a call is reported here, with the
-forms that do exist.
+``count(…)``. Each is one ``FunctionSpec`` in ``SPECS``: its arity, type rule,
+value, hint and documentation line, which parsing (here), type checking
+(``typecheck``), compiling (``compile``) and tracing (``trace``) all read, so
+adding a function touches one spec. ``at_least`` and the quantifiers have a
+syntax of their own (a tree node each); their values are ``semantics``'s rules.
+Anything else that looks like a call is reported here, with the forms that do
+exist.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+from spinedx._conditions import semantics
+from spinedx._conditions.schema import BoolType, DateType, ListType, NumberType, SchemaType
 from spinedx._conditions.tree import (
     FUNCTIONS,
     AtLeast,
     Call,
     Expr,
+    FactRef,
     Literal,
     Path,
     Quantifier,
     QuantifierKind,
     Var,
 )
+from spinedx._conditions.typerules import RuleChecker, describe_type
 
-if TYPE_CHECKING:
-    from spinedx._conditions.whitelist import Converter
+TypeRule = Callable[[RuleChecker, Call], SchemaType | None]
+"""Checks a call's arguments (reporting what is wrong) and gives the type of its result."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """Everything about one function of the condition language.
+
+    Attributes:
+        name: As written in conditions.
+        arity: The number of arguments of the plain call form, ``None`` if it
+            has none (``any``, ``all``: only ``… for x in …``; ``at_least``: a
+            number and two or more conditions).
+        type_rule: The plain call's type rule.
+        value: The plain call's value on its arguments' values.
+        sees_unknown: Whether ``value`` sees unknown arguments (``known``);
+            otherwise any unknown argument makes the call unknown.
+        quantifier: Whether it also takes ``<condition> for x in <list>``.
+        hint: How to write it, shown with a wrong call.
+        usage: The form ``docs/pathway-format.md`` lists it under, e.g. ``known(x)``.
+    """
+
+    name: str
+    arity: int | None
+    type_rule: TypeRule | None
+    value: Callable[..., Any] | None
+    hint: str
+    usage: str
+    sees_unknown: bool = False
+    quantifier: bool = False
+
+
+def _known_type(checker: RuleChecker, node: Call) -> SchemaType:
+    (arg,) = node.args
+    if not isinstance(arg, Path | FactRef | Var):
+        checker.report("SPX408", "known() takes a field or a fact", arg, SPECS["known"].hint)
+        return BoolType()
+    checker.check(arg)
+    return BoolType()
+
+
+def _count_type(checker: RuleChecker, node: Call) -> SchemaType:
+    (arg,) = node.args
+    found = checker.check(arg)
+    if found is not None and not (isinstance(found, ListType) and isinstance(arg, Path | Var)):
+        checker.report(
+            "SPX408",
+            f"count() takes a list field, but {checker.quoted(arg)} is {describe_type(found)}",
+            arg,
+        )
+    return NumberType(integer=True)
+
+
+def _dates_type(checker: RuleChecker, node: Call) -> SchemaType:
+    for arg in node.args:
+        found = checker.check(arg)
+        if isinstance(arg, Literal) and isinstance(arg.value, str):
+            checker.date_literal(arg, arg.value)
+        elif found is not None and not isinstance(found, DateType):
+            checker.report(
+                "SPX408",
+                f"{node.func}() takes two dates, but {checker.quoted(arg)} is "
+                f"{describe_type(found)}",
+                arg,
+            )
+    return NumberType(integer=True)
+
+
+def _length(items: Any) -> int:
+    return len(items)
+
+
+SPECS: dict[str, FunctionSpec] = {
+    spec.name: spec
+    for spec in (
+        FunctionSpec("all", None, None, None,
+                     'write all(c.status == "active" for c in history.cancers)',
+                     "all(… for x in list)", quantifier=True),
+        FunctionSpec("any", None, None, None,
+                     'write any(c.status == "active" for c in history.cancers)',
+                     "any(… for x in list)", quantifier=True),
+        FunctionSpec("at_least", None, None, None,
+                     "write at_least(2, history.age > 50, history.weight_loss, "
+                     "history.night_pain)",
+                     "at_least(n, c1, c2, …)"),
+        FunctionSpec("count", 1, _count_type, _length,
+                     "write count(history.cancers) or count(c.active for c in history.cancers)",
+                     "count(list)", quantifier=True),
+        FunctionSpec("days_between", 2, _dates_type, semantics.days_between,
+                     "write days_between(history.symptom_onset, imaging.date)",
+                     "days_between(a, b)"),
+        FunctionSpec("known", 1, _known_type, semantics.is_known,
+                     "write known(labs.crp) or known(facts.suspicion)",
+                     "known(x)", sees_unknown=True),
+        FunctionSpec("years_between", 2, _dates_type, semantics.years_between,
+                     "write years_between(history.date_of_birth, imaging.date)",
+                     "years_between(a, b)"),
+    )
+}  # fmt: skip
+"""Every function of the condition language, by name."""
+
+
+class Converter(Protocol):
+    """What a call needs from the whitelist's converter (whitelist.Converter), kept one-way."""
+
+    scope: list[str]
+
+    def expr(self, node: ast.expr) -> Expr | None: ...
+    def reference(self, node: ast.Name | ast.Attribute) -> Expr | None: ...
+    def plain(self, node: ast.expr) -> bool: ...
+    def span(self, node: ast.AST) -> tuple[int, int]: ...
+    def find(self, symbol: str, after: ast.expr, before: ast.expr) -> int: ...
+    def written(self, node: ast.AST) -> str: ...
+    def forbid(self, what: str, node: ast.AST, hint: str | None = None) -> None: ...
+    def report(
+        self, code: str, message: str, offset: int, length: int, hint: str | None = None
+    ) -> None: ...
+
 
 NULLS = frozenset({"None", "null", "nil", "none", "NULL", "Null"})
 RESERVED = frozenset({"facts", "true", "false", *FUNCTIONS, *NULLS})
 
-_ARITY = {"any": 1, "all": 1, "count": 1, "known": 1, "years_between": 2, "days_between": 2}
 _KINDS: dict[str, QuantifierKind] = {"any": "any", "all": "all", "count": "count"}
-_CALL_HINTS = {
-    "count": "write count(history.cancers) or count(c.active for c in history.cancers)",
-    "known": "write known(labs.crp) or known(facts.suspicion)",
-    "years_between": "write years_between(history.date_of_birth, imaging.date)",
-    "days_between": "write days_between(history.symptom_onset, imaging.date)",
-    "at_least": "write at_least(2, history.age > 50, history.weight_loss, history.night_pain)",
-}
 
 
 def convert_call(conv: Converter, node: ast.Call, offset: int, length: int) -> Expr | None:
@@ -76,7 +195,7 @@ def convert_call(conv: Converter, node: ast.Call, offset: int, length: int) -> E
     if bad:
         return None
     if (
-        name in ("any", "all", "count")
+        SPECS[name].quantifier
         and len(node.args) == 1
         and isinstance(node.args[0], ast.GeneratorExp)
     ):
@@ -99,7 +218,7 @@ def _at_least(conv: Converter, node: ast.Call, offset: int, length: int) -> Expr
             f"argument{'s' * (found != 1)}",
             offset,
             length,
-            _CALL_HINTS["at_least"],
+            SPECS["at_least"].hint,
         )
         return None
     first, *rest = node.args
@@ -118,14 +237,15 @@ def _at_least(conv: Converter, node: ast.Call, offset: int, length: int) -> Expr
 def _plain_call(
     conv: Converter, name: str, node: ast.Call, offset: int, length: int
 ) -> Expr | None:
-    arity = _ARITY[name]
-    if name in ("any", "all"):
+    spec = SPECS[name]
+    arity = spec.arity
+    if arity is None:  # any(), all(): a quantifier only
         conv.report(
             "SPX408",
             f"{name}() takes a condition with 'for … in' over a list",
             offset,
             length,
-            f'write {name}(c.status == "active" for c in history.cancers)',
+            spec.hint,
         )
         return None
     if len(node.args) != arity:
@@ -134,7 +254,7 @@ def _plain_call(
             f"{name}() takes {arity} argument{'s' * (arity > 1)}, found {len(node.args)}",
             offset,
             length,
-            _CALL_HINTS[name],
+            spec.hint,
         )
         return None
     args = [conv.expr(arg) for arg in node.args]

@@ -4,7 +4,9 @@ The type checker never looks at pydantic directly; it sees the small closed
 set of types below. ``RecordSchema.from_model`` reads a model's fields and
 computed fields once (cached per model), follows nested models, lists and
 cycles, and keeps each field's description and unit so that explanations and
-"needs" can speak the clinician's words.
+"needs" can speak the clinician's words. A model may list, in a class attribute
+``spinedx_parts``, fields that are parts of one whole (a measurement's value,
+unit, flag, date): a need for such a part is described by the field holding it.
 
 Example:
     >>> from pydantic import BaseModel, Field
@@ -20,7 +22,6 @@ Example:
 from __future__ import annotations
 
 import datetime
-import difflib
 import enum
 import threading
 import types
@@ -31,6 +32,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
+
+from spinedx._diagnostics import closest
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +98,21 @@ SchemaType = (
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One readable field: its type, and the description and unit from the model."""
+    """One readable field: its type, and the description and unit from the model.
+
+    ``part`` says the model lists the field in its ``spinedx_parts``: the
+    field holding the model describes it.
+    """
 
     name: str
     type: SchemaType
     description: str | None = None
     unit: str | None = None
+    part: bool = False
+
+
+PARTS_ATTRIBUTE = "spinedx_parts"
+"""The class attribute where a record model lists the fields its holder describes."""
 
 
 _FACT_KINDS = ("bool", "enum", "number", "integer", "text", "date")
@@ -134,45 +146,6 @@ def fact_type(kind: str, values: Sequence[str] | None = None) -> SchemaType:
     if kind not in simple:
         raise ValueError(f"unknown fact type {kind!r}; expected one of {', '.join(_FACT_KINDS)}")
     return simple[kind]
-
-
-_CUTOFF = 0.6
-MAX_NAMES_SEARCHED = 100_000
-"""Names one run of suggestions may look through; the first search is always complete."""
-
-
-def closest(name: str, candidates: typing.Iterable[str]) -> str | None:
-    """The candidate most like ``name``, if any is close enough to suggest.
-
-    A candidate whose length alone rules it out is never compared: difflib's
-    ratio is at most ``2 * shorter / (both lengths)``.
-    """
-    size = len(name)
-    near = [c for c in candidates if 2 * min(size, len(c)) >= _CUTOFF * (size + len(c))]
-    matches = difflib.get_close_matches(name, near, n=1, cutoff=_CUTOFF)
-    return matches[0] if matches else None
-
-
-class SuggestionBudget:
-    """Bounds the work of many "did you mean" searches over the same large set of names.
-
-    Each search looks through every candidate, so thousands of misspelt names
-    in a pathway of thousands of nodes would cost millions of comparisons.
-    Searches go on until :data:`MAX_NAMES_SEARCHED` names have been looked
-    through; after that none is made, and the caller's plain hint stands.
-    """
-
-    def __init__(self, names: int = MAX_NAMES_SEARCHED) -> None:
-        self.left = names
-        self.searched = False
-
-    def closest(self, name: str, candidates: typing.Sequence[str]) -> str | None:
-        """:func:`closest`, or None once the budget is spent."""
-        if self.searched and len(candidates) > self.left:
-            return None
-        self.left -= len(candidates)
-        self.searched = True
-        return closest(name, candidates)
 
 
 class RecordSchema:
@@ -219,6 +192,22 @@ class RecordSchema:
         """The description of a dotted path such as ``history.cancers[].status``."""
         spec = self.lookup(dotted.split("."))
         return spec.description if spec else None
+
+    def describe_need(self, dotted: str) -> str | None:
+        """The words for a missing field: its description, or for a part its holder's first.
+
+        With the built-in record, ``labs.calcium.flag`` (``flag`` is one of
+        ``LabResult.spinedx_parts``) reads ``Adjusted (albumin-corrected)
+        calcium, in mmol/L. (flag: The laboratory's flag: …)``.
+        """
+        spec = self.lookup(dotted.split("."))
+        if spec is None:
+            return None
+        holder = dotted.rpartition(".")[0]
+        about = self.describe(holder) if spec.part and holder else None
+        if not about:
+            return spec.description
+        return f"{about} ({spec.name}: {spec.description})" if spec.description else about
 
     def suggest(self, path: Sequence[str]) -> str | None:
         """A "did you mean" for a path that does not exist, as a dotted path.
@@ -289,9 +278,14 @@ class _Reader:
         fields: dict[str, FieldSpec] = {}
         obj = ObjectType(model.__name__, types.MappingProxyType(fields))
         self.objects[model] = obj  # registered before the fields, so cycles resolve to it
+        parts = _parts(model)
         for name, info in model.model_fields.items():
             fields[name] = FieldSpec(
-                name, self.type_of(info.annotation), info.description, _unit(info.json_schema_extra)
+                name,
+                self.type_of(info.annotation),
+                info.description,
+                _unit(info.json_schema_extra),
+                name in parts,
             )
         for name, computed in model.model_computed_fields.items():
             fields[name] = FieldSpec(
@@ -299,6 +293,7 @@ class _Reader:
                 self.type_of(computed.return_type),
                 computed.description,
                 _unit(computed.json_schema_extra),
+                name in parts,
             )
         return obj
 
@@ -368,6 +363,13 @@ def _enum_type(cls: type[enum.Enum]) -> SchemaType:
     if members and all(isinstance(m.value, str) for m in members):
         return EnumType(tuple(m.value for m in members), python=cls)
     return OpaqueType(cls.__name__)
+
+
+def _parts(model: type[BaseModel]) -> frozenset[str]:
+    declared = getattr(model, PARTS_ATTRIBUTE, ())
+    if isinstance(declared, str) or not isinstance(declared, typing.Iterable):
+        raise TypeError(f"{model.__name__}.{PARTS_ATTRIBUTE} must be a set of field names")
+    return frozenset(name for name in declared if isinstance(name, str))
 
 
 def _unit(extra: object) -> str | None:

@@ -1,12 +1,13 @@
 """Evaluate a condition while recording what it read and what it lacked.
 
 This is the explanation path, kept apart from the compiled closures so the hot
-path carries no bookkeeping. It walks the tree with the same value semantics
-(shared from ``_compile``) and returns, for every node, its value and the
-missing reads that made it unknown. Only the reads that matter are kept: in
-``(a and b) or c`` with ``a`` unknown and ``b`` false, the left side is false
-whatever ``a`` is, so only ``c`` is missing. In ``at_least(2, a, b, c)`` with
-``a`` false and ``b``, ``c`` unknown, what ``b`` and ``c`` lack is missing.
+path carries no bookkeeping. It walks the tree with the same rules, read lazily
+from ``semantics`` (a function call is its ``FunctionSpec``'s value), and
+returns, for every node, its value and the missing reads that made it unknown.
+Only the reads that matter are kept: in ``(a and b) or c`` with ``a`` unknown
+and ``b`` false, the left side is false whatever ``a`` is, so only ``c`` is
+missing. In ``at_least(2, a, b, c)`` with ``a`` false and ``b``, ``c``
+unknown, what ``b`` and ``c`` lack is missing.
 
 Unlike the hot path, both sides of a comparison are read even when the first is
 unknown, so that ``missing`` lists every value the comparison needs.
@@ -15,13 +16,14 @@ unknown, so that ``missing`` lists every value the comparison needs.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from spinedx._conditions.closures import link
-from spinedx._conditions.compile import days_between, literal_value, normaliser, years_between
-from spinedx._conditions.numbers import ARITH, negate, no_number
+from spinedx._conditions import semantics
+from spinedx._conditions.compile import literal_value
+from spinedx._conditions.functions import SPECS
+from spinedx._conditions.semantics import ARITH, negate, no_number, normaliser
 from spinedx._conditions.tree import (
     Arith,
     AtLeast,
@@ -112,7 +114,7 @@ class _Tracer:
                 return self.read(node, scope)
             case Not(operand=operand):
                 value, missing = self.eval(operand, scope)
-                return (None if value is None else not value), missing
+                return semantics.not_(value), missing
             case BoolOp(op=op, operands=operands):
                 return self.logic(op == "and", operands, scope)
             case AtLeast(n=n, operands=operands):
@@ -167,38 +169,39 @@ class _Tracer:
                 value = getattr(value, part)
         return path, value
 
+    def values(self, operands: tuple[Expr, ...], scope: Scope, missing: list[str]) -> Iterator[Any]:
+        """Each operand's value as a rule reads it; an unknown one's lacks go to ``missing``."""
+        for operand in operands:
+            value, lacking = self.eval(operand, scope)
+            if value is None:
+                missing += lacking
+            yield value
+
     def logic(self, is_and: bool, operands: tuple[Expr, ...], scope: Scope) -> tuple[Any, Missing]:
+        """``semantics.logic``, inlined (the commonest compound node) to keep what each
+        unknown operand lacks."""
         missing: Missing = ()
         unknown = False
         for operand in operands:
             value, lacking = self.eval(operand, scope)
-            if value is not is_and and value is not None:  # false in 'and', true in 'or'
-                return value, ()
             if value is None:
                 unknown, missing = True, missing + lacking
+            elif bool(value) is not is_and:  # false settles 'and', true settles 'or'
+                return not is_and, ()
         return (None, missing) if unknown else (is_and, ())
 
     def at_least(self, n: int, operands: tuple[Expr, ...], scope: Scope) -> tuple[Any, Missing]:
-        """Read in written order until it is true or false for certain.
-
-        Unlike the hot path it goes on when the result is sure to be unknown:
+        """Unlike the hot path it goes on when the result is sure to be unknown:
         every unknown operand could help settle it, so all their missing reads
-        are listed.
-        """
-        missing: Missing = ()
-        true = unknown = 0
-        for index, operand in enumerate(operands):
-            value, lacking = self.eval(operand, scope)
-            if value is None:
-                unknown += 1
-                missing += lacking
-            elif value:
-                true += 1
-                if true >= n:
-                    return True, ()
-            if true + unknown + len(operands) - index - 1 < n:
-                return False, ()
-        return None, missing
+        are listed."""
+        missing: list[str] = []
+        read = self.values(operands, scope, missing)
+        value = semantics.at_least(n, read, len(operands))
+        if value is not None:
+            return value, ()
+        for _ in read:  # the operands after the rule stopped
+            pass
+        return None, tuple(missing)
 
     def compare(self, node: Compare, scope: Scope) -> tuple[Any, Missing]:
         operands = (node.left, *node.comparators)
@@ -210,7 +213,7 @@ class _Tracer:
                 unknown = True
                 lacking += (*lacking_left, *lacking_right)
                 continue
-            result = link(op, left, right)
+            result = semantics.compare(op, left, right)
             if result is None:  # not found among the known items of a list field
                 unknown = True
                 prefix = self.concrete(operands[index + 1], scope)
@@ -225,15 +228,14 @@ class _Tracer:
         return ""  # pragma: no cover - lists are literals or fields
 
     def call(self, node: Call, scope: Scope) -> tuple[Any, Missing]:
+        spec = SPECS[node.func]
         results = [self.eval(arg, scope) for arg in node.args]
-        if node.func == "known":
-            return results[0][0] is not None, ()
-        if any(value is None for value, _ in results):
+        values = [value for value, _ in results]
+        if spec.value is None:  # pragma: no cover - the parser admits only calls with a value
+            raise TypeError(f"{node.func}() has no plain call form")
+        if not spec.sees_unknown and any(value is None for value in values):
             return None, tuple(path for _, lacking in results for path in lacking)
-        if node.func == "count":
-            return len(results[0][0]), ()
-        between = years_between if node.func == "years_between" else days_between
-        return between(results[0][0], results[1][0]), ()
+        return spec.value(*values), ()
 
     def quantifier(self, node: Quantifier, scope: Scope) -> tuple[Any, Missing]:
         items, missing = self.eval(node.source, scope)
@@ -241,19 +243,19 @@ class _Tracer:
             return None, missing
         prefix = self.concrete(node.source, scope)
         unknown: list[str] = []
-        total, is_unknown = 0, False
-        for index, item in enumerate(items):
-            inner = {**scope, node.var: (f"{prefix}[{index}]", item)}
-            value, lacking = self.eval(node.body, inner)
-            if value is None:
-                is_unknown = True
-                unknown += lacking
-            elif node.kind == "any" and value:
-                return True, ()
-            elif node.kind == "all" and not value:
-                return False, ()
-            elif value:
-                total += 1
-        if is_unknown:
-            return None, tuple(unknown)
-        return {"any": False, "all": True}.get(node.kind, total), ()
+
+        def results() -> Iterator[Any]:
+            for index, item in enumerate(items):
+                inner = {**scope, node.var: (f"{prefix}[{index}]", item)}
+                value, lacking = self.eval(node.body, inner)
+                if value is None:
+                    unknown.extend(lacking)
+                yield value
+
+        read = results()
+        value = semantics.quantify(node.kind, read)
+        if value is not None:
+            return value, ()
+        for _ in read:  # every unknown item could settle it: list what each lacks
+            pass
+        return None, tuple(unknown)

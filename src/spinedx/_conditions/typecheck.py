@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from spinedx._conditions.numbers import ARITH
+from spinedx._conditions.functions import SPECS
 from spinedx._conditions.schema import (
     BoolType,
-    DateType,
     ListType,
     NumberType,
     ObjectType,
     RecordSchema,
     SchemaType,
-    closest,
 )
+from spinedx._conditions.semantics import ARITH
 from spinedx._conditions.tree import (
     Arith,
     AtLeast,
@@ -49,6 +48,7 @@ from spinedx._conditions.typerules import (
     literal_type,
     parse_date,
 )
+from spinedx._diagnostics import closest, did_you_mean
 
 __all__ = ["Types", "check_types", "describe_type", "parse_date"]
 
@@ -133,7 +133,7 @@ class _Checker(RuleChecker):
     def fold(self, node: Arith) -> None:
         """Work out a calculation on fixed numbers now; refuse one that gives no number.
 
-        Each step is checked as at evaluation (``_numbers``), so the numbers stay
+        Each step is checked as at evaluation (``semantics.ARITH``), so the numbers stay
         within a float's range and the work is bounded.
         """
         if id(node.right) not in self.constants:
@@ -210,14 +210,14 @@ class _Checker(RuleChecker):
             found = ".".join((*shown, near)) if near else None
         else:
             found = self.schema.suggest(parts)
-        return f"did you mean '{found}'?" if found else None
+        return did_you_mean(found) if found else None
 
     def fact(self, node: FactRef) -> SchemaType | None:
         found = self.facts.get(node.name)
         if found is None:
             near = closest(node.name, self.facts)
             hint = (
-                f"did you mean 'facts.{near}'?"
+                did_you_mean(f"facts.{near}")
                 if near
                 else "declare it under 'facts:' in the manifest"
             )
@@ -257,42 +257,8 @@ class _Checker(RuleChecker):
     # -- functions -----------------------------------------------------------
 
     def call(self, node: Call) -> SchemaType | None:
-        if node.func == "known":
-            (arg,) = node.args
-            if not isinstance(arg, Path | FactRef | Var):
-                self.report(
-                    "SPX408",
-                    "known() takes a field or a fact",
-                    arg,
-                    "write known(labs.crp) or known(facts.suspicion)",
-                )
-                return BoolType()
-            self.check(arg)
-            return BoolType()
-        if node.func == "count":
-            (arg,) = node.args
-            found = self.check(arg)
-            if found is not None and not (
-                isinstance(found, ListType) and isinstance(arg, Path | Var)
-            ):
-                self.report(
-                    "SPX408",
-                    f"count() takes a list field, but {self.quoted(arg)} is {describe_type(found)}",
-                    arg,
-                )
-            return NumberType(integer=True)
-        for arg in node.args:  # years_between, days_between
-            found = self.check(arg)
-            if isinstance(arg, Literal) and isinstance(arg.value, str):
-                self.date_literal(arg, arg.value)
-            elif found is not None and not isinstance(found, DateType):
-                self.report(
-                    "SPX408",
-                    f"{node.func}() takes two dates, but {self.quoted(arg)} is "
-                    f"{describe_type(found)}",
-                    arg,
-                )
-        return NumberType(integer=True)
+        rule = SPECS[node.func].type_rule
+        return None if rule is None else rule(self, node)
 
     def quantifier(self, node: Quantifier) -> SchemaType | None:
         source = self.check(node.source)

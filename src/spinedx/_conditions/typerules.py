@@ -21,9 +21,9 @@ from spinedx._conditions.schema import (
     OpaqueType,
     SchemaType,
     TextType,
-    closest,
 )
 from spinedx._conditions.tree import Compare, Expr, ExprProblem, Literal
+from spinedx._diagnostics import closest, did_you_mean
 
 Types = dict[int, SchemaType]
 """The type of each node that checked, keyed by ``id(node)`` (the tree must stay alive)."""
@@ -249,7 +249,7 @@ class RuleChecker:
             return True
         near = closest(value, field_type.values)
         allowed = ", ".join(f'"{v}"' for v in field_type.values)
-        hint = f'did you mean "{near}"?' if near else f"the allowed values are {allowed}"
+        hint = did_you_mean(near, quote='"') if near else f"the allowed values are {allowed}"
         self.report(
             "SPX406",
             f'{self.quoted(field)} cannot be "{value}"; it is {describe_type(field_type)}',

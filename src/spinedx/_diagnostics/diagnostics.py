@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinedx._diagnostics.codes import Severity, info
+from spinedx._diagnostics.suggest import SUGGESTION
 
 PathPart = str | int
 
@@ -91,10 +92,17 @@ def diagnostic(
     path: Iterable[PathPart] = (),
     hint: str | None = None,
     severity: Severity | None = None,
+    suggestion: str | None = None,
     **context: str,
 ) -> Diagnostic:
-    """Build a diagnostic, taking its name and default severity from the registry."""
+    """Build a diagnostic, taking its name and default severity from the registry.
+
+    A ``suggestion`` (what a "did you mean" hint offers) is kept as data in
+    ``context``, under ``"suggestion"``.
+    """
     entry = info(code)
+    if suggestion is not None:
+        context[SUGGESTION] = suggestion
     return Diagnostic(
         code=code,
         name=entry.name,

@@ -12,11 +12,11 @@ class SpinedxError(Exception):
 
 
 class PathwayChangedError(SpinedxError, RuntimeError):
-    """A pathway sent to another process by pickling no longer matches its files there.
+    """A pickled pathway whose texts do not match its digest (a damaged or altered pickle).
 
-    A ``Pathway`` pickles as its folder, its record model and its digest; it is
-    loaded again on arrival, and the digest must match, so that every process of
-    a cohort run applies the same text.
+    A ``Pathway`` pickles as the texts of its files, its record model and its
+    digest; it is built again from the texts on arrival, and they must match the
+    digest, so that every process of a cohort run applies the same text.
     """
 
 

@@ -12,7 +12,6 @@ from spinedx._documents.intake import (
 )
 from spinedx._documents.located import (
     Spans,
-    describe_value,
     document_error,
 )
 from spinedx._documents.models import (
@@ -42,12 +41,12 @@ from spinedx._documents.records import (
     record_names,
     register_record,
 )
-from spinedx._documents.strict_yaml import (
+from spinedx._documents.strict_yaml import parse_yaml, read_yaml
+from spinedx._documents.yaml_tree import (
     YMap,
     YNode,
     YScalar,
     YSeq,
-    read_yaml,
     to_plain,
 )
 
@@ -73,12 +72,12 @@ __all__ = [
     "YNode",
     "YScalar",
     "YSeq",
-    "describe_value",
     "document_error",
     "files_in",
     "is_folder",
     "is_inside",
     "load_record",
+    "parse_yaml",
     "read_yaml",
     "record_model",
     "record_name",

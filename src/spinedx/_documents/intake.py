@@ -35,7 +35,9 @@ from spinedx._diagnostics import (
 from spinedx._documents.files import read_bytes
 from spinedx._documents.jsontext import parse_json
 from spinedx._documents.located import Spans, document_error, dotted
-from spinedx._documents.strict_yaml import MAX_DEPTH, MAX_FILE_BYTES, YNode, parse_yaml, to_plain
+from spinedx._documents.strict_yaml import MAX_FILE_BYTES, parse_yaml
+from spinedx._documents.yaml_events import MAX_DEPTH
+from spinedx._documents.yaml_tree import YNode, to_plain
 
 _R = TypeVar("_R", bound=BaseModel)
 

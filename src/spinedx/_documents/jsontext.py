@@ -18,15 +18,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._documents.strict_yaml import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    Value,
-    YMap,
-    YNode,
-    YScalar,
-    YSeq,
-)
+from spinedx._documents.strict_yaml import MAX_FILE_BYTES
+from spinedx._documents.yaml_events import MAX_DEPTH
+from spinedx._documents.yaml_tree import Value, YMap, YNode, YScalar, YSeq
 
 _TOKEN: Final = re.compile(
     r"""(?P<string>"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")
@@ -296,7 +290,7 @@ def parse_json(
 
     Example:
         >>> tree, problems, _ = parse_json('{"a": [1e-05, null]}', "p.json", max_values=10)
-        >>> from spinedx._documents.strict_yaml import to_plain
+        >>> from spinedx._documents.yaml_tree import to_plain
         >>> to_plain(tree), problems
         ({'a': [1e-05, None]}, [])
     """

@@ -7,7 +7,6 @@ the message for a pathway author rather than for a programmer.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Sequence
@@ -15,8 +14,17 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from spinedx._diagnostics import DUPLICATE_ENTRY, Diagnostic, PathPart, Span, diagnostic
-from spinedx._documents.strict_yaml import YNode, spans_by_path
+from spinedx._diagnostics import (
+    DUPLICATE_ENTRY,
+    Diagnostic,
+    PathPart,
+    Span,
+    Suggestion,
+    describe_value,
+    diagnostic,
+    suggest,
+)
+from spinedx._documents.yaml_tree import YNode, spans_by_path
 
 _KEY = "__key__"
 
@@ -65,22 +73,6 @@ class Spans:
         return self._spans().get((*path, _KEY)) or self.value(path)
 
 
-def describe_value(value: object) -> str:
-    """Name a found value in the words a pathway author uses."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    text = str(value)
-    return f"the text {text[:60]!r}" + ("…" if len(text) > 60 else "")
-
-
 def dotted(path: Sequence[PathPart]) -> str:
     """``('nodes', 'a', 'branches', 0, 'when')`` → ``nodes.a.branches[0].when``."""
     out = ""
@@ -106,6 +98,7 @@ def document_error(
     where = dotted(path)
     found = describe_value(error.get("input"))
     hint: str | None = None
+    suggestion: str | None = None
     if kind == "missing":
         code, span = "SPX203", spans.key(path[:-1])
         message = f"'{where}' is required but missing"
@@ -115,13 +108,14 @@ def document_error(
         if str(loc[-1]) in _computed_at(model, loc[:-1]):
             message = f"'{where}' is computed by the record and cannot be given"
         allowed = _keys_at(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), sorted(allowed), n=1, cutoff=0.6)
-        if close:
-            hint = f"did you mean '{close[0]}'?"
-        elif " " in str(loc[-1]):
-            hint = "a comma inside {…} starts a new key: put a value that holds a comma in quotes"
+        otherwise = None
+        if " " in str(loc[-1]):
+            otherwise = (
+                "a comma inside {…} starts a new key: put a value that holds a comma in quotes"
+            )
         elif allowed:
-            hint = "allowed keys here: " + ", ".join(sorted(allowed))
+            otherwise = "allowed keys here: " + ", ".join(sorted(allowed))
+        hint, suggestion = suggest(str(loc[-1]), allowed, otherwise=otherwise)
     elif kind == DUPLICATE_ENTRY:
         first = int((error.get("ctx") or {}).get("first", 0))
         code, span = "SPX502", spans.value(path)
@@ -139,10 +133,12 @@ def document_error(
         code, span = "SPX204", spans.value(path)
         said = _sentence(error["msg"])
         message = f"'{where}': {said}" + ("" if "found" in said else f", found {found}")
-        hint = _choice_hint(error)
+        hint, suggestion = _choice_hint(error)
     if "[key]" in error["loc"]:
         span = spans.key(path)
-    return diagnostic(code_override or code, message, span, path=path, hint=hint)
+    return diagnostic(
+        code_override or code, message, span, path=path, hint=hint, suggestion=suggestion
+    )
 
 
 def _sentence(msg: str) -> str:
@@ -150,15 +146,15 @@ def _sentence(msg: str) -> str:
     return msg[:1].lower() + msg[1:]
 
 
-def _choice_hint(error: ErrorDetails) -> str | None:
+def _choice_hint(error: ErrorDetails) -> Suggestion:
     ctx = error.get("ctx") or {}
     expected = ctx.get("expected")
     given = error.get("input")
     if not isinstance(expected, str) or not isinstance(given, str):
-        return None
+        return Suggestion(None, None)
     choices = [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",")]
-    close = difflib.get_close_matches(given, [c for c in choices if c], n=1, cutoff=0.5)
-    return f"did you mean '{close[0]}'?" if close else None
+    # A misspelt choice among a few words is often further off than a misspelt name.
+    return suggest(given, [c for c in choices if c], cutoff=0.5)
 
 
 def _keys_at(model: type[BaseModel], loc: Sequence[PathPart]) -> set[str]:

@@ -18,9 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic import model_validator as _model_validator
 
 from spinedx._compiled import END, Urgency
-from spinedx._diagnostics import Diagnostic, diagnostic, is_web_address
-from spinedx._documents.located import Spans, describe_value, document_error
-from spinedx._documents.strict_yaml import YNode, to_plain
+from spinedx._diagnostics import (
+    SUGGESTION,
+    Diagnostic,
+    describe_value,
+    diagnostic,
+    is_web_address,
+)
+from spinedx._documents.located import Spans, document_error
+from spinedx._documents.yaml_tree import YNode, to_plain
 
 NODE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,99}$"
 FACT_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,99}$"
@@ -31,7 +37,7 @@ RecId = Annotated[str, StringConstraints(pattern=REC_ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 # No length limit here: the condition parser has its own (SPX409), and one limit
 # must not be reported as two different numbers.
-Condition = Annotated[str, StringConstraints(min_length=1)]
+ConditionText = Annotated[str, StringConstraints(min_length=1)]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$")]
 
 
@@ -101,7 +107,7 @@ class ManifestDoc(DocumentModel):
 # -------------------------------------------------------------- stage file
 
 
-class SourceRef(DocumentModel):
+class CitationDoc(DocumentModel):
     """A citation: a declared source id and, where useful, the section or table."""
 
     id: RecId
@@ -119,7 +125,7 @@ class CodeDoc(DocumentModel):
 class BranchDoc(DocumentModel):
     """One branch of a decision: when the condition holds, go to ``then``."""
 
-    when: Condition
+    when: ConditionText
     then: NodeId
 
 
@@ -138,7 +144,7 @@ class RecommendFields(DocumentModel):
     action: Text
     urgency: Urgency
     because: Text
-    sources: Annotated[list[SourceRef], Field(min_length=1)]
+    sources: Annotated[list[CitationDoc], Field(min_length=1)]
     codes: list[CodeDoc] = Field(default_factory=list)
 
 
@@ -166,7 +172,7 @@ class ConcludeDoc(DocumentModel):
 class ChecklistItemDoc(RecommendFields):
     """A checklist item: fires its recommendation when its condition holds."""
 
-    when: Condition
+    when: ConditionText
 
 
 class ChecklistDoc(DocumentModel):
@@ -367,8 +373,8 @@ def _without_typo_echoes(found: list[Diagnostic]) -> list[Diagnostic]:
     """Drop "'because' is missing" when the same mapping has the typo 'becuase':
     the unknown-key diagnostic already says "did you mean 'because'?"."""
     suggested = {
-        (d.path[:-1], d.hint.removeprefix("did you mean '").removesuffix("'?"))
+        (d.path[:-1], d.context[SUGGESTION])
         for d in found
-        if d.code == "SPX202" and d.hint and d.hint.startswith("did you mean")
+        if d.code == "SPX202" and SUGGESTION in d.context
     }
     return [d for d in found if not (d.code == "SPX203" and (d.path[:-1], d.path[-1]) in suggested)]

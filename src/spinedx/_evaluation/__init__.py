@@ -3,19 +3,20 @@
 from spinedx._evaluation.accelerator import (
     Generated,
     generate,
+    run_known,
 )
 from spinedx._evaluation.interpreter import (
-    OTHERWISE,
     ExplainContext,
-    Visit,
-    Walk,
     explain_walk,
+    interpret,
     walk,
 )
 from spinedx._evaluation.program import (
+    OTHERWISE,
+    Program,
+    Visit,
+    Walk,
     compile_program,
-    run,
-    run_known,
 )
 from spinedx._evaluation.results import (
     Check,
@@ -42,6 +43,7 @@ __all__ = [
     "Generated",
     "Need",
     "PathwayRef",
+    "Program",
     "Reason",
     "Recommendation",
     "Scalar",
@@ -55,7 +57,7 @@ __all__ = [
     "compile_program",
     "explain_walk",
     "generate",
-    "run",
+    "interpret",
     "run_known",
     "walk",
 ]

@@ -16,12 +16,16 @@ builtins.
 
 Three-valued logic is kept by not deciding on unknowns here at all: every
 value read is checked, and an unknown one (a ``None`` value, a ``None`` on the
-way along a path, a fact not set) raises ``Fallback``; the caller then walks
-the record again on the closures (``_recommend.run``), which settle unknowns
-exactly. With every value read known, two-valued Python ``and``/``or`` with
-short-circuiting gives the Kleene result, so both paths agree. Shapes with no
-inline form here (quantifiers, dates, arithmetic, ``at_least``...) call that
-node's compiled closure and check its result the same way.
+way along a path, a fact not set) raises ``Fallback``; ``run_known`` then
+answers ``None`` and the caller walks the record with the interpreter
+(``interpreter.interpret``), which settles unknowns exactly. With every value
+read known, ``semantics``'s Kleene rules are two-valued logic, so Python's
+``and``/``or``/``not`` with short-circuiting and its comparisons against
+constants *are* those rules here. Shapes with no inline form (quantifiers,
+dates, enums, arithmetic, functions, ``at_least``...) call that node's compiled
+closure, which calls ``semantics``, and check its result the same way.
+``tests/test_differential.py`` proves the two paths agree and that this one
+answers for most complete records.
 
 Join nodes (reached from two places or more) start a function of their own,
 unless they are a short run of recommendations and conclusions, which is
@@ -35,6 +39,8 @@ import itertools
 import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
+
+from pydantic import BaseModel
 
 from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, Stage, Step
 from spinedx._conditions import (
@@ -86,6 +92,20 @@ class Fallback(Exception):  # noqa: N818  (a signal, not an error)
 
 def _unknown() -> NoReturn:
     raise Fallback
+
+
+def run_known(generated: Generated, record: BaseModel) -> list[str] | None:
+    """The ids of the recommendations ``record`` reaches, by the generated functions,
+    or ``None`` when they read an unknown value (the caller then interprets)."""
+    functions, position = generated
+    facts: dict[str, object] = {}
+    fired: list[str] = []
+    try:
+        while position >= 0:  # the parts of validated stages form a DAG: this ends
+            position = functions[position](record, facts, fired)
+    except (Fallback, AttributeError, KeyError):  # an unknown value, path or fact
+        return None
+    return fired
 
 
 def generate(stages: Sequence[Stage]) -> Generated:

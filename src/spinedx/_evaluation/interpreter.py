@@ -1,24 +1,36 @@
-"""Evaluation: walk the compiled stages for one record, then explain the walk.
+"""Evaluation: one interpreter walks the compiled program; explanations read its log.
 
-The walk (``walk``) is the hot path: compiled conditions over the record's
-attributes, first true branch wins, three-valued logic, no string formatting.
-It records only which branch each node took. The explanation (``explain_walk``)
-is built afterwards from that record of the walk, re-reading the values each
-condition saw; evaluation is pure, so the values are the same ones.
+``interpret`` is the only walker (first true branch wins, three-valued logic).
+Without a log it collects the fired ids (the generated ``accelerator``'s
+fallback); a ``Walk`` log also records branches, facts and stopped stages, from
+which ``explain_walk`` builds the explanation, re-reading what each condition saw.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
 from pydantic import BaseModel
 
-from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
+from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
 from spinedx._conditions import Condition, Read, RecordSchema
+from spinedx._evaluation.program import (
+    CHECKLIST,
+    CONCLUDE,
+    DECIDE,
+    OTHERWISE,
+    RECOMMEND,
+    STOPPED,
+    Items,
+    Program,
+    Visit,
+    Walk,
+    compile_program,
+)
 from spinedx._evaluation.results import (
     Check,
     Evaluation,
@@ -35,88 +47,82 @@ from spinedx._evaluation.results import (
     ValueRead,
 )
 
-OTHERWISE = -1
-"""A decision's outcome when no branch held."""
+
+def interpret(program: Program, record: BaseModel, log: Walk | None = None) -> list[str]:
+    """The ids of the recommendations ``record`` reaches, in the order they fire;
+    the facts a stage concludes flow to the next. ``log`` also records the walk."""
+    fired: list[str] = []
+    facts: dict[str, object] = {} if log is None else log.facts
+    for stage, nodes, start, bound in program:
+        index = start
+        for _ in bound:  # a validated stage is acyclic; this only bounds it
+            if index < 0:
+                break
+            kind, a, b, c, node = nodes[index]
+            if log is not None:
+                log.visits.append(Visit(stage, node))
+            if kind == DECIDE:
+                index, holds = b, False
+                for fast, condition, target, at in a:  # noqa: B007 (the log reads 'at' after)
+                    try:
+                        holds = fast(record, facts, ())
+                    except AttributeError:  # a None on the way along a path
+                        holds = condition(record, facts)
+                    if holds:
+                        index = target
+                        break
+                    if holds is None:
+                        index = c
+                        break
+                if log is not None:  # a decision has a branch: 'at' is the one it stopped at
+                    visit = log.visits[-1]
+                    if holds is None:
+                        visit.unknown_at = at
+                    else:
+                        visit.outcome = at if holds else OTHERWISE
+                    if index == STOPPED:
+                        log.stopped[stage.id] = node
+            elif kind == RECOMMEND:
+                fired.append(a)
+                if log is not None:
+                    log.fired.append((c, len(log.visits) - 1))
+                index = b
+            elif kind == CONCLUDE:
+                facts[a] = b
+                if log is not None:
+                    log.fact_visits[a] = len(log.visits) - 1
+                index = c
+            elif kind == CHECKLIST:
+                _checklist(a, record, facts, fired, log)
+                index = b
+            else:
+                break
+    return fired
 
 
-@dataclass(slots=True)
-class Visit:
-    """One node visited: ``outcome`` is a branch index, OTHERWISE, or, for a
-    checklist, the tuple of its items' results; ``unknown_at`` is the branch
-    whose unknown result stopped the decision."""
-
-    stage: Stage
-    node: str
-    outcome: int | tuple[bool | None, ...] | None = None
-    unknown_at: int | None = None
-
-
-@dataclass(slots=True)
-class Walk:
-    """The bare record of a walk: what was visited, fired, concluded and stopped."""
-
-    visits: list[Visit] = field(default_factory=list)
-    fired: list[tuple[RecSpec, int]] = field(default_factory=list)
-    facts: dict[str, object] = field(default_factory=dict)
-    fact_visits: dict[str, int] = field(default_factory=dict)
-    stopped: dict[str, str] = field(default_factory=dict)
+def _checklist(
+    items: Items, record: BaseModel, facts: dict[str, object], fired: list[str], log: Walk | None
+) -> None:
+    outcomes: list[bool | None] | None = None if log is None else []  # for the log only
+    for fast, condition, rec in items:
+        try:
+            holds = fast(record, facts, ())
+        except AttributeError:
+            holds = condition(record, facts)
+        if holds:
+            fired.append(rec.id)
+        if outcomes is not None:
+            outcomes.append(holds)
+    if log is not None and outcomes is not None:
+        at = len(log.visits) - 1
+        log.fired += [(item[2], at) for item, held in zip(items, outcomes, strict=True) if held]
+        log.visits[at].outcome = tuple(outcomes)
 
 
 def walk(stages: Sequence[Stage], record: BaseModel) -> Walk:
-    """Walk every stage in order; facts concluded by one stage flow to the next."""
-    result = Walk()
-    visits = result.visits
-    facts = result.facts
-    for stage in stages:
-        steps = stage.steps
-        node = stage.start
-        for _ in range(len(steps) + 1):  # a validated stage is acyclic; this only bounds it
-            if node == END:
-                break
-            step = steps[node]
-            if isinstance(step, Decide):
-                visit = Visit(stage, node)
-                visits.append(visit)
-                target = _decide(step, record, facts, visit)
-                if target is None:
-                    result.stopped[stage.id] = node
-                    break
-                node = target
-            elif isinstance(step, Recommend):
-                visits.append(Visit(stage, node))
-                result.fired.append((step.rec, len(visits) - 1))
-                node = step.then
-            elif isinstance(step, Conclude):
-                visits.append(Visit(stage, node))
-                facts[step.fact] = step.value
-                result.fact_visits[step.fact] = len(visits) - 1
-                node = step.then
-            elif isinstance(step, Checklist):
-                outcomes = tuple(item.condition(record, facts) for item in step.items)
-                visits.append(Visit(stage, node, outcomes))
-                for item, fired in zip(step.items, outcomes, strict=True):
-                    if fired:
-                        result.fired.append((item.rec, len(visits) - 1))
-                node = step.then
-            else:
-                visits.append(Visit(stage, node))
-                break
-    return result
-
-
-def _decide(
-    step: Decide, record: BaseModel, facts: Mapping[str, object], visit: Visit
-) -> str | None:
-    for index, branch in enumerate(step.branches):
-        holds = branch.condition(record, facts)
-        if holds:
-            visit.outcome = index
-            return branch.target
-        if holds is None:
-            visit.unknown_at = index
-            return step.unknown
-    visit.outcome = OTHERWISE
-    return step.otherwise
+    """``interpret`` with a log, returned: what explanations and coverage read."""
+    interpret(compile_program(stages), record, log := Walk())
+    return log
 
 
 # ------------------------------------------------------------ explanation
@@ -143,16 +149,14 @@ def explain_walk(
         recommendations=[builder.recommendation(rec, at) for rec, at in done.fired],
         needs=builder.needs(),
         facts={name: builder.fact(name) for name in done.facts},
-        stages=[
-            StageOutcome(
-                id=s.id,
-                status="stopped" if s.id in done.stopped else "complete",
-                stopped_at=done.stopped.get(s.id),
-            )
-            for s in stages
-        ],
+        stages=[_stage_outcome(s.id, done) for s in stages],
         trace=[builder.trace_step(i) for i in range(len(done.visits))],
     )
+
+
+def _stage_outcome(stage: str, done: Walk) -> StageOutcome:
+    at = done.stopped.get(stage)
+    return StageOutcome(id=stage, status="complete" if at is None else "stopped", stopped_at=at)
 
 
 class _Explainer:
@@ -318,17 +322,7 @@ class _Explainer:
     def _describe(self, path: str) -> str | None:
         if path.startswith("facts."):
             return self.ctx.fact_descriptions.get(path.removeprefix("facts."))
-        dotted = _INDEX.sub("[]", path)
-        own = self.ctx.schema.describe(dotted)
-        parent, _, leaf = dotted.rpartition(".")
-        about = self.ctx.schema.describe(parent) if parent else None
-        if about and leaf in _DETAILS:
-            return f"{about} ({leaf}: {own})" if own else about
-        return own
-
-
-_DETAILS = frozenset({"value", "flag", "unit", "taken_on"})
-"""Parts of a measurement whose meaning is carried by the measurement's own field."""
+        return self.ctx.schema.describe_need(_INDEX.sub("[]", path))
 
 
 _INDEX = re.compile(r"\[\d+\]")

@@ -1,47 +1,72 @@
-"""The fast path: the ids of the recommendations a record reaches, and nothing else.
+"""The form the interpreter walks, and the log it can keep; no walker lives here.
 
-``walk`` in ``_evaluate`` records every visit so that the explanation can be
-built afterwards; that costs an object per node. Cohorts and audits only need
-the ids, so the stages are flattened once, at load, into a *program*: per
-stage, a tuple of nodes addressed by position, each a 4-tuple whose first item
-is its kind as an int and whose targets are positions too. Running it
-allocates nothing but the facts dict and the list of ids, dispatches on an int,
-and calls each condition's compiled closures directly.
-
-The semantics are ``walk``'s exactly (first true branch wins, an unknown result
-takes the ``unknown:`` target or stops the stage, a checklist fires every item
-that holds); ``tests/test_cohort.py`` checks the two agree.
+At load the stages are flattened once into a *program*: per stage, a tuple
+of nodes addressed by position, each a 5-tuple whose first item is its kind as
+an int and whose targets are positions too, its conditions' compiled closures
+at hand. ``interpreter.interpret`` runs it: it dispatches on an int and
+allocates nothing but the facts and the fired ids, unless it is given a
+``Walk`` to log into.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
-from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, Stage
+from spinedx._compiled import END, Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
 from spinedx._conditions import Condition
-from spinedx._evaluation.accelerator import Fallback, Generated
 
 DECIDE, RECOMMEND, CONCLUDE, CHECKLIST, STOP = range(5)
 """Node kinds. ``STOP`` is an end node."""
 
-_END = -1
-"""The position that ends a stage's walk (``end``, a missing ``otherwise``, an unknown)."""
+DONE = -1
+"""The position that ends a stage's walk: ``end``."""
 
-Node = tuple[int, Any, Any, Any]
-"""``(kind, a, b, c)``: DECIDE (branches, otherwise, unknown), RECOMMEND (id, then, -),
-CONCLUDE (fact, value, then), CHECKLIST (items, then, -), STOP (-, -, -)."""
+STOPPED = -2
+"""The position that stops a stage for want of data: no ``unknown:`` (or ``otherwise:``)
+target to take."""
 
-StageProgram = tuple[tuple[Node, ...], int, range]
-"""A stage's nodes, its start position, and a bound on the number of visits."""
+OTHERWISE = -1
+"""A decision's outcome when no branch held."""
+
+Node = tuple[int, Any, Any, Any, str]
+"""``(kind, a, b, c, node id)``: DECIDE (branches, otherwise, unknown), RECOMMEND (id,
+then, rec), CONCLUDE (fact, value, then), CHECKLIST (items, then, -), STOP (-, -, -)."""
+
+Items = tuple[tuple[Any, Condition, RecSpec], ...]
+"""A checklist's items: each condition's compiled closure, the condition, the recommendation."""
+
+StageProgram = tuple[Stage, tuple[Node, ...], int, range]
+"""A stage, its nodes, its start position, and a bound on the number of visits."""
 
 Program = tuple[StageProgram, ...]
 
 
+@dataclass(slots=True)
+class Visit:
+    """One node visited: ``outcome`` is a branch index, OTHERWISE, or a checklist's item
+    results; ``unknown_at`` is the branch whose unknown result stopped the decision."""
+
+    stage: Stage
+    node: str
+    outcome: int | tuple[bool | None, ...] | None = None
+    unknown_at: int | None = None
+
+
+@dataclass(slots=True)
+class Walk:
+    """The log of a walk: what was visited, fired, concluded and stopped."""
+
+    visits: list[Visit] = field(default_factory=list)
+    fired: list[tuple[RecSpec, int]] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)
+    fact_visits: dict[str, int] = field(default_factory=dict)
+    stopped: dict[str, str] = field(default_factory=dict)
+
+
 def compile_program(stages: Sequence[Stage]) -> Program:
-    """Flatten compiled stages into the program ``run`` executes."""
+    """Flatten compiled stages into the program the interpreter walks."""
     return tuple(_stage_program(stage) for stage in stages)
 
 
@@ -49,91 +74,24 @@ def _stage_program(stage: Stage) -> StageProgram:
     position = {node_id: index for index, node_id in enumerate(stage.steps)}
 
     def at(target: str | None) -> int:
-        return _END if target is None or target == END else position[target]
+        return STOPPED if target is None else DONE if target == END else position[target]
 
     nodes: list[Node] = []
-    for step in stage.steps.values():
+    for node, step in stage.steps.items():
         if isinstance(step, Decide):
-            branches = tuple((*_calls(b.condition), at(b.target)) for b in step.branches)
-            nodes.append((DECIDE, branches, at(step.otherwise), at(step.unknown)))
+            branches = tuple(
+                (branch.condition.fast, branch.condition, at(branch.target), i)
+                for i, branch in enumerate(step.branches)
+            )
+            nodes.append((DECIDE, branches, at(step.otherwise), at(step.unknown), node))
         elif isinstance(step, Recommend):
-            nodes.append((RECOMMEND, step.rec.id, at(step.then), None))
+            nodes.append((RECOMMEND, step.rec.id, at(step.then), step.rec, node))
         elif isinstance(step, Conclude):
-            nodes.append((CONCLUDE, step.fact, step.value, at(step.then)))
+            nodes.append((CONCLUDE, step.fact, step.value, at(step.then), node))
         elif isinstance(step, Checklist):
-            items = tuple((*_calls(item.condition), item.rec.id) for item in step.items)
-            nodes.append((CHECKLIST, items, at(step.then), None))
+            items = tuple((item.condition.fast, item.condition, item.rec) for item in step.items)
+            nodes.append((CHECKLIST, items, at(step.then), None, node))
         elif isinstance(step, End):
-            nodes.append((STOP, None, None, None))
-    start = position.get(stage.start, _END)
-    return tuple(nodes), start, range(len(nodes) + 1)
-
-
-def _calls(condition: Condition) -> tuple[Any, Condition]:
-    return condition.fast, condition
-
-
-def run(program: Program, record: BaseModel) -> list[str]:
-    """The ids of the recommendations ``record`` reaches, in the order they fire."""
-    facts: dict[str, object] = {}
-    fired: list[str] = []
-    for nodes, start, bound in program:
-        index = start
-        for _ in bound:  # a validated stage is acyclic; this only bounds it
-            if index < 0:
-                break
-            kind, a, b, c = nodes[index]
-            if kind == DECIDE:
-                index = b
-                for fast, condition, target in a:
-                    try:
-                        holds = fast(record, facts, ())
-                    except AttributeError:  # a None on the way along a path
-                        holds = condition(record, facts)
-                    if holds:
-                        index = target
-                        break
-                    if holds is None:
-                        index = c
-                        break
-            elif kind == RECOMMEND:
-                fired.append(a)
-                index = b
-            elif kind == CONCLUDE:
-                facts[a] = b
-                index = c
-            elif kind == CHECKLIST:
-                _checklist(a, record, facts, fired)
-                index = b
-            else:
-                break
-    return fired
-
-
-def _checklist(
-    items: tuple[tuple[Any, Condition, str], ...],
-    record: BaseModel,
-    facts: Mapping[str, object],
-    fired: list[str],
-) -> None:
-    for fast, condition, rec_id in items:
-        try:
-            holds = fast(record, facts, ())
-        except AttributeError:
-            holds = condition(record, facts)
-        if holds:
-            fired.append(rec_id)
-
-
-def run_known(generated: Generated, record: BaseModel) -> list[str] | None:
-    """``run``'s result through the generated functions (``_codegen``), or ``None``
-    when they read an unknown value (the caller then uses ``run``)."""
-    functions, position = generated
-    facts: dict[str, object] = {}
-    fired: list[str] = []
-    try:
-        while position >= 0:  # the parts of validated stages form a DAG: this ends
-            position = functions[position](record, facts, fired)
-    except (Fallback, AttributeError, KeyError):  # an unknown value, path or fact
-        return None
-    return fired
+            nodes.append((STOP, None, None, None, node))
+    start = position.get(stage.start, DONE)
+    return stage, tuple(nodes), start, range(len(nodes) + 1)

@@ -2,6 +2,7 @@
 
 from spinedx._pathway.cohort import (
     CohortRecord,
+    RecordProblem,
     evaluate_chunk,
     evaluate_many,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "MANIFEST",
     "CohortRecord",
     "Pathway",
+    "RecordProblem",
     "check_pathway",
     "check_pathway_sources",
     "evaluate_chunk",

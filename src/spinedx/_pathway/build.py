@@ -2,9 +2,9 @@
 
 Conditions are compiled here against the record schema and the declared
 facts; every problem they have is mapped from its offset inside the condition
-text to the file, line and column of that character. Concluded values are
-checked against their fact's type, and citations resolved against the
-manifest's sources.
+text to the file, line and column of that character. Citations are resolved
+against the manifest's sources; concluded values are checked by the registered
+stage checks (``document_checks``), which read the spans kept here.
 """
 
 from __future__ import annotations
@@ -30,12 +30,9 @@ from spinedx._conditions import (
     Condition,
     RecordSchema,
     SchemaType,
-    SuggestionBudget,
-    check_value,
-    closest,
     compile_condition,
 )
-from spinedx._diagnostics import Diagnostic, PathPart, diagnostic
+from spinedx._diagnostics import Diagnostic, PathPart, diagnostic, suggest
 from spinedx._documents import (
     ChecklistDoc,
     ConcludeDoc,
@@ -113,10 +110,12 @@ class StageBuilder:
                 branches: list[Branch] = []
                 for i, branch in enumerate(doc.branches):
                     where = (*path, "branches", i)
-                    condition = self._condition(branch.when, source.tree, spans, (*where, "when"))
+                    condition, written = self._condition(
+                        branch.when, source.tree, spans, (*where, "when")
+                    )
                     target_span = spans.value((*where, "then"))
                     cond_span = spans.value((*where, "when"))
-                    branches.append(Branch(condition, branch.then, cond_span, target_span))
+                    branches.append(Branch(condition, branch.then, cond_span, target_span, written))
                 return Decide(
                     id=node_id,
                     question=doc.decide,
@@ -131,18 +130,21 @@ class StageBuilder:
                 rec = self._rec(doc, stage, node_id, spans, path)
                 return Recommend(node_id, rec, doc.then, span, spans.value((*path, "then")))
             case ConcludeDoc():
-                self._check_conclusion(doc, spans, path)
                 return Conclude(
                     node_id, doc.conclude, doc.value, doc.because, doc.then, span,
-                    spans.value((*path, "then")),
+                    spans.value((*path, "then")), spans.value((*path, "conclude")),
+                    spans.value((*path, "value")),
                 )  # fmt: skip
             case ChecklistDoc():
                 items: list[ChecklistItem] = []
                 for i, item in enumerate(doc.items):
                     where = (*path, "items", i)
-                    condition = self._condition(item.when, source.tree, spans, (*where, "when"))
+                    condition, written = self._condition(
+                        item.when, source.tree, spans, (*where, "when")
+                    )
                     rec = self._rec(item, stage, node_id, spans, where)
-                    items.append(ChecklistItem(condition, rec, spans.value((*where, "when"))))
+                    when = spans.value((*where, "when"))
+                    items.append(ChecklistItem(condition, rec, when, written))
                 return Checklist(
                     node_id, doc.checklist, tuple(items), doc.then, span,
                     spans.value((*path, "then")),
@@ -152,21 +154,25 @@ class StageBuilder:
 
     def _condition(
         self, text: str, tree: YNode, spans: Spans, path: tuple[PathPart, ...]
-    ) -> Condition:
-        """The compiled condition; a broken one is reported and stood in for, so that
-        the graph checks still run over the whole stage and report their problems too
-        (the pathway will not load either way)."""
+    ) -> tuple[Condition, YScalar | None]:
+        """The compiled condition and its text as written, which maps a character of it
+        to its place in the file (for this compile's problems and the graph checks').
+
+        A broken condition is reported and stood in for, so that the graph checks
+        still run over the whole stage and report their problems too (the pathway
+        will not load either way)."""
         condition, problems = compile_condition(text, self.schema, self.facts)
-        scalar = node_at(tree, path)
+        found = node_at(tree, path)
+        scalar = found if isinstance(found, YScalar) else None
         for problem in problems:
-            if isinstance(scalar, YScalar):
+            if scalar is not None:
                 where = scalar.offset_span(problem.offset, problem.length)
             else:
                 where = spans.value(path)
             self.diagnostics.append(
                 diagnostic(problem.code, problem.message, where, path=path, hint=problem.hint)
             )
-        return condition if condition is not None else self._stand_in()
+        return (condition if condition is not None else self._stand_in()), scalar
 
     def _stand_in(self) -> Condition:
         condition, _ = compile_condition("false", self.schema, {})
@@ -201,51 +207,20 @@ class StageBuilder:
             span=spans.value((*path, "recommend")),
         )
 
-    def _check_conclusion(self, doc: ConcludeDoc, spans: Spans, path: tuple[PathPart, ...]) -> None:
-        fact_type = self.facts.get(doc.conclude)
-        if fact_type is None:
-            declared = sorted(self.facts)
-            self.diagnostics.append(
-                diagnostic(
-                    "SPX410",
-                    f"fact '{doc.conclude}' is not declared in the manifest",
-                    spans.value((*path, "conclude")),
-                    path=(*path, "conclude"),
-                    hint=suggestion(doc.conclude, declared, "declare it under 'facts:'"),
-                )
-            )
-            return
-        problem = check_value(doc.value, fact_type)
-        if problem is not None:
-            self.diagnostics.append(
-                diagnostic(
-                    "SPX411",
-                    f"fact '{doc.conclude}': {problem}",
-                    spans.value((*path, "value")),
-                    path=(*path, "value"),
-                )
-            )
-
 
 def _unknown_source(
     ref: str, manifest: ManifestDoc, spans: Spans, path: tuple[PathPart, ...], index: int
 ) -> Diagnostic:
     where = (*path, "sources", index)
+    near = suggest(ref, sorted(manifest.sources), otherwise="declare it under 'sources:'")
     return diagnostic(
         "SPX307",
         f"source '{ref}' is not declared in the manifest",
         spans.value(where),
         path=where,
-        hint=suggestion(ref, sorted(manifest.sources), "declare it under 'sources:'"),
+        hint=near.hint,
+        suggestion=near.value,
     )
-
-
-def suggestion(
-    word: str, choices: Sequence[str], fallback: str, budget: SuggestionBudget | None = None
-) -> str:
-    """A "did you mean" hint for a misspelt name, or ``fallback`` when none is close."""
-    close = closest(word, choices) if budget is None else budget.closest(word, choices)
-    return f"did you mean '{close}'?" if close else fallback
 
 
 def node_at(tree: YNode, path: Sequence[PathPart]) -> YNode | None:

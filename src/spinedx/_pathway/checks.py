@@ -2,44 +2,22 @@
 
 Each stage is a ``networkx.DiGraph`` whose nodes are step ids plus the
 reserved sink ``end``; edges carry their label ("branch 1", "otherwise",
-"then"...) and the span of the target as written. ``CHECKS`` is the registry
-the loader runs; every check sees the whole pathway and reports every problem
-it finds. All checks are linear in the size of the graph.
+"then"...) and the span of the target as written. The checks are registered,
+with the manifest and stage checks, in ``registry.CHECKS``; every check sees
+the whole pathway and reports every problem it finds. All checks are linear in
+the size of the graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import networkx as nx
 
-from spinedx._compiled import (
-    END,
-    Checklist,
-    Conclude,
-    Decide,
-    End,
-    Recommend,
-    RecSpec,
-    Stage,
-    Step,
-    successors,
-)
-from spinedx._conditions import Condition, SuggestionBudget
-from spinedx._diagnostics import Diagnostic, Span, diagnostic
-from spinedx._documents import ManifestDoc, Spans
-from spinedx._pathway.build import suggestion
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """What every check may read."""
-
-    manifest: ManifestDoc
-    manifest_spans: Spans
-    stages: tuple[Stage, ...]
-    graphs: Mapping[str, nx.DiGraph[str]]
+from spinedx._compiled import END, Branch, ChecklistItem, Conclude, Decide, End, RecSpec, Stage
+from spinedx._conditions import Expr, FactRef, Path, children
+from spinedx._diagnostics import Diagnostic, Span, SuggestionBudget, diagnostic, suggest
+from spinedx._pathway.context import CheckContext
 
 
 def stage_graph(stage: Stage) -> nx.DiGraph[str]:
@@ -49,7 +27,7 @@ def stage_graph(stage: Stage) -> nx.DiGraph[str]:
     for step_id, step in stage.steps.items():
         graph.add_node(step_id, kind=type(step).__name__.lower())
     for step_id, step in stage.steps.items():
-        for target, label, span in successors(step):
+        for label, target, span in step.edges():
             if target == END or target in stage.steps:
                 if graph.has_edge(step_id, target):
                     graph.edges[step_id, target]["label"] += f", {label}"
@@ -65,20 +43,28 @@ def missing_targets(ctx: CheckContext) -> Iterator[Diagnostic]:
         names = sorted(stage.steps)
         choices = [*names, END]
         if stage.start not in stage.steps:
+            near = suggest(
+                stage.start, names, otherwise="add the node or correct 'start'", budget=budget
+            )
             yield diagnostic(
                 "SPX301",
                 f"start node '{stage.start}' does not exist in stage '{stage.id}'",
                 stage.span,
-                hint=suggestion(stage.start, names, "add the node or correct 'start'", budget),
+                hint=near.hint,
+                suggestion=near.value,
             )
         for step_id, step in stage.steps.items():
-            for target, label, span in successors(step):
+            for label, target, span in step.edges():
                 if target != END and target not in stage.steps:
+                    near = suggest(
+                        target, choices, otherwise=f"add a node '{target}'", budget=budget
+                    )
                     yield diagnostic(
                         "SPX301",
                         f"{label} of node '{step_id}' goes to '{target}', which does not exist",
                         span,
-                        hint=suggestion(target, choices, f"add a node '{target}'", budget),
+                        hint=near.hint,
+                        suggestion=near.value,
                     )
 
 
@@ -129,7 +115,7 @@ def no_path_to_end(ctx: CheckContext) -> Iterator[Diagnostic]:
                 n
                 for n, s in stage.steps.items()
                 if isinstance(s, End)
-                or any(t != END and t not in stage.steps for t, _, _ in successors(s))
+                or any(e.target != END and e.target not in stage.steps for e in s.edges())
             ),
         ]
         finishing = _ancestors_of_many(graph, terminals)
@@ -170,14 +156,14 @@ def facts_set_before_read(ctx: CheckContext) -> Iterator[Diagnostic]:
             known = set_before.get(step_id)
             if known is None:
                 continue
-            for condition, span in _conditions_of(step):
-                for fact in condition.facts:
+            for item in step.guards():
+                for fact in item.condition.facts:
                     if fact not in known:
                         yield diagnostic(
                             "SPX306",
                             f"fact '{fact}' is read here, but some path to node '{step_id}' "
                             "does not set it",
-                            _within(span, condition.text, f"facts.{fact}"),
+                            _read_at(item, _fact_read(item.condition.tree, fact)),
                             hint=f"conclude '{fact}' on every path before this node "
                             "(including the 'otherwise' paths of earlier decisions)",
                         )
@@ -189,15 +175,15 @@ def later_stage_data(ctx: CheckContext) -> Iterator[Diagnostic]:
     owner = {section: i for i, stage in enumerate(ctx.stages) for section in stage.owns}
     for index, stage in enumerate(ctx.stages):
         for step in stage.steps.values():
-            for condition, span in _conditions_of(step):
-                for section in sorted(condition.sections):
+            for item in step.guards():
+                for section in sorted(item.condition.sections):
                     later = owner.get(section, -1)
                     if later > index:
                         yield diagnostic(
                             "SPX308",
                             f"stage '{stage.id}' reads '{section}', which belongs to the "
                             f"later stage '{ctx.stages[later].id}'",
-                            _within(span, condition.text, section),
+                            _read_at(item, _section_read(item.condition.tree, section)),
                             hint="move this decision to that stage, or change the manifest's "
                             "'data:' list of the stages",
                         )
@@ -224,7 +210,7 @@ def conflicting_recommendations(ctx: CheckContext) -> Iterator[Diagnostic]:
     seen: dict[str, RecSpec] = {}
     for stage in ctx.stages:
         for step in stage.steps.values():
-            for rec in _recs_of(step):
+            for rec in step.recs():
                 earlier = seen.setdefault(rec.id, rec)
                 if earlier is rec:
                     continue
@@ -255,7 +241,7 @@ def unused_declarations(ctx: CheckContext) -> Iterator[Diagnostic]:
         citation.id
         for stage in ctx.stages
         for step in stage.steps.values()
-        for rec in _recs_of(step)
+        for rec in step.recs()
         for citation in rec.citations
     }
     for fact in ctx.manifest.facts:
@@ -276,25 +262,6 @@ def unused_declarations(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
 
 
-CHECKS: tuple[Callable[[CheckContext], Iterator[Diagnostic]], ...] = (
-    missing_targets,
-    cycles,
-    unreachable,
-    no_path_to_end,
-    missing_otherwise,
-    facts_set_before_read,
-    later_stage_data,
-    duplicate_node_ids,
-    conflicting_recommendations,
-    unused_declarations,
-)
-
-
-def run_checks(ctx: CheckContext) -> list[Diagnostic]:
-    """Every diagnostic of every registered check."""
-    return [found for check in CHECKS for found in check(ctx)]
-
-
 # ----------------------------------------------------------------- helpers
 
 
@@ -306,14 +273,38 @@ def _cyclic_components(graph: nx.DiGraph[str]) -> list[set[str]]:
     ]
 
 
-def _within(span: Span, text: str, needle: str) -> Span:
-    """The span of ``needle`` inside a condition written on one line, else the whole condition."""
-    offset = text.find(needle)
-    width = span.end_column - span.column
-    if offset < 0 or span.end_line != span.line or width not in (len(text), len(text) + 2):
-        return span
-    quote = 1 if width == len(text) + 2 else 0
-    return span.shifted(offset + quote, len(needle))
+def _read_at(item: Branch | ChecklistItem, read: tuple[int, int] | None) -> Span:
+    """Where a condition reads a name, from the (offset, length) its parse tree keeps."""
+    if read is None or item.written is None:
+        return item.span
+    return item.written.offset_span(*read)
+
+
+def _fact_read(tree: Expr, fact: str) -> tuple[int, int] | None:
+    """The first ``facts.<fact>`` in the condition's text."""
+    reads = [
+        (n.offset, n.length) for n in _nodes(tree) if isinstance(n, FactRef) and n.name == fact
+    ]
+    return min(reads, default=None)
+
+
+def _section_read(tree: Expr, section: str) -> tuple[int, int] | None:
+    """The first path into the record section ``section`` in the condition's text (a
+    quantifier's items are read through its list, which is such a path)."""
+    reads = [
+        (n.part_offsets[0], len(section))
+        for n in _nodes(tree)
+        if isinstance(n, Path) and n.parts[0] == section
+    ]
+    return min(reads, default=None)
+
+
+def _nodes(tree: Expr) -> Iterator[Expr]:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(children(node))
 
 
 def _reachable(graph: nx.DiGraph[str], start: str) -> set[str]:
@@ -362,20 +353,3 @@ def _facts_set_before(
     if ends:
         before[END] = frozenset.intersection(*ends)
     return before
-
-
-def _conditions_of(step: Step) -> Iterator[tuple[Condition, Span]]:
-    if isinstance(step, Decide):
-        for branch in step.branches:
-            yield branch.condition, branch.span
-    elif isinstance(step, Checklist):
-        for item in step.items:
-            yield item.condition, item.span
-
-
-def _recs_of(step: Step) -> Iterator[RecSpec]:
-    if isinstance(step, Recommend):
-        yield step.rec
-    elif isinstance(step, Checklist):
-        for item in step.items:
-            yield item.rec

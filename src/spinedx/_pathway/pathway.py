@@ -11,26 +11,28 @@ from pydantic import BaseModel
 
 from spinedx._compiled import Stage
 from spinedx._conditions import RecordSchema
-from spinedx._diagnostics import Diagnostic, PathwayChangedError
-from spinedx._documents import ManifestDoc, record_model, register_record, validate_record
+from spinedx._diagnostics import Diagnostic
+from spinedx._documents import ManifestDoc, validate_record
 from spinedx._evaluation import (
     Evaluation,
     ExplainContext,
     Generated,
     PathwayRef,
+    Program,
+    Walk,
     compile_program,
     explain_walk,
     generate,
-    run,
+    interpret,
     run_known,
-    walk,
 )
 
 
 class Pathway:
     """A checked, compiled pathway. Build it with :func:`spinedx.load_pathway`.
 
-    A ``Pathway`` never changes after loading, so one instance can serve many
+    A ``Pathway`` never changes after loading (setting or deleting an
+    attribute raises ``AttributeError``), so one instance can serve many
     threads at once. Evaluation runs on the compiled stages; the networkx
     graphs in :attr:`graphs` are for analysis and drawing only.
     """
@@ -39,6 +41,7 @@ class Pathway:
         "_explain",
         "_generated",
         "_program",
+        "_sealed",
         "graphs",
         "manifest",
         "record_model",
@@ -46,8 +49,20 @@ class Pathway:
         "schema",
         "source",
         "stages",
+        "texts",
         "warnings",
     )
+
+    manifest: ManifestDoc
+    stages: tuple[Stage, ...]
+    graphs: Mapping[str, nx.DiGraph[str]]
+    record_model: type[BaseModel]
+    record_name: str
+    schema: RecordSchema
+    source: Path
+    texts: Mapping[str, str]
+    """The text of each file as it was read, by file name (what a pickle carries)."""
+    warnings: tuple[Diagnostic, ...]
 
     def __init__(
         self,
@@ -60,15 +75,17 @@ class Pathway:
         schema: RecordSchema,
         digest: str,
         source: Path,
+        texts: Mapping[str, str],
         warnings: tuple[Diagnostic, ...],
     ) -> None:
         self.manifest = manifest
         self.stages = stages
-        self.graphs: Mapping[str, nx.DiGraph[str]] = MappingProxyType(dict(graphs))
+        self.graphs = MappingProxyType(dict(graphs))
         self.record_model = record_model
         self.record_name = record_name
         self.schema = schema
         self.source = source
+        self.texts = MappingProxyType(dict(texts))
         self.warnings = warnings
         self._explain = ExplainContext(
             pathway=PathwayRef(
@@ -78,8 +95,17 @@ class Pathway:
             schema=schema,
             fact_descriptions={name: fact.description for name, fact in manifest.facts.items()},
         )
-        self._program = compile_program(stages)
+        self._program: Program = compile_program(stages)  # what the interpreter walks
         self._generated: Generated | None = None  # built on first use
+        self._sealed = True  # from here on, nothing is set or deleted
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_sealed", False):
+            raise AttributeError(f"a Pathway is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Pathway is immutable; cannot delete {name!r}")
 
     @property
     def id(self) -> str:
@@ -118,31 +144,42 @@ class Pathway:
             >>> all(rec.reasons for rec in result.recommendations)
             True
         """
-        record = self.validate(patient)
-        return explain_walk(walk(self.stages, record), self.stages, record, self._explain)
+        record = self.validate_patient(patient)
+        log = Walk()
+        interpret(self._program, record, log)
+        return explain_walk(log, self.stages, record, self._explain)
 
     def recommend(self, patient: BaseModel | Mapping[str, object]) -> list[str]:
         """The ids of the recommendations reached, without building explanations.
 
-        This is the fast path for cohorts and audits. The patient is validated
-        exactly as by :meth:`evaluate`.
+        This is the fast path for cohorts and audits: the generated code
+        answers, or, when it meets an unknown value, the interpreter does. The
+        patient is validated exactly as by :meth:`evaluate`.
         """
-        patient = self.validate(patient)
-        generated = self._generated
-        if generated is None:
-            generated = self._generated = generate(self.stages)
-        ids = run_known(generated, patient)
-        return run(self._program, patient) if ids is None else ids
+        return self._answer(self.validate_patient(patient))[0]
+
+    def _answer(self, patient: BaseModel) -> tuple[list[str], bool]:
+        """:meth:`recommend`'s ids for a validated patient, and whether the generated
+        code gave them (``False``: it met an unknown, and the interpreter did).
+        Tests and benchmarks read the flag to know which path answered."""
+        ids = self._known_ids(patient)
+        if ids is None:
+            return interpret(self._program, patient), False
+        return ids, True
 
     def _known_ids(self, patient: BaseModel) -> list[str] | None:
         """The ids by the generated code (built on first use); ``None`` if it read an
-        unknown value, and so could not tell (the closures settle those records)."""
+        unknown value, and so could not tell (the interpreter settles those records)."""
         generated = self._generated
         if generated is None:
-            generated = self._generated = generate(self.stages)
+            generated = generate(self.stages)
+            # Two threads that race here build the same functions; either copy serves.
+            object.__setattr__(self, "_generated", generated)
         return run_known(generated, patient)
 
-    def validate(self, patient: BaseModel | Mapping[str, object] | str | bytes) -> BaseModel:
+    def validate_patient(
+        self, patient: BaseModel | Mapping[str, object] | str | bytes
+    ) -> BaseModel:
         """The patient as a validated instance of the record model.
 
         Plain data and JSON text are validated strictly; an instance is
@@ -155,28 +192,5 @@ class Pathway:
         """
         return validate_record(self.record_model, patient)
 
-    def __reduce__(self) -> tuple[object, tuple[str, type[BaseModel], str | None, str]]:
-        """Pickle as the folder, the record model and the digest; unpickling loads the
-        files again and checks that the digest still matches (worker processes)."""
-        registered = (
-            self.record_name if record_model(self.record_name) is self.record_model else None
-        )
-        return _reload, (str(self.source), self.record_model, registered, self.digest)
-
     def __repr__(self) -> str:
         return f"<Pathway {self.id} {self.version} ({len(self.stages)} stages)>"
-
-
-def _reload(source: str, model: type[BaseModel], name: str | None, digest: str) -> Pathway:
-    """Load a pickled pathway again; its files must be the ones it was loaded from."""
-    from spinedx._pathway.load import load_pathway  # noqa: PLC0415  (the loader imports this module)
-
-    if name is not None and record_model(name) is None:
-        register_record(name, model)  # a fresh process has not run the registration
-    pathway = load_pathway(source, record=model)
-    if pathway.digest != digest:
-        raise PathwayChangedError(
-            f"the pathway at {source} has changed since it was loaded "
-            f"(digest {pathway.digest}, expected {digest}); load it again"
-        )
-    return pathway

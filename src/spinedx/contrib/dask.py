@@ -2,8 +2,9 @@
 
 Dask is imported only by the caller's bag; spinedx itself never needs it.
 Each partition is evaluated where it lives: the pathway travels to the workers
-by pickling (it reloads from its files there and checks its digest, see
-``Pathway.__reduce__``), once per worker process.
+by pickling, once per worker process. It pickles by content (the texts of its
+files, checked against its digest there), so the workers need no copy of the
+pathway folder, only spinedx and the record model's module.
 
 Example (a cluster of two local worker processes)::
 

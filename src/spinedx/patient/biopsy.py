@@ -56,23 +56,27 @@ class Biopsy(RecordModel):
     """One biopsy, done or only planned."""
 
     performed: Flag | None = Field(
-        None, description="Has this biopsy been carried out (false if only planned)?"
+        default=None, description="Has this biopsy been carried out (false if only planned)?"
     )
     technique: BiopsyTechnique | None = Field(
-        None,
+        default=None,
         description="Technique: percutaneous_core_needle, fine_needle_aspiration, "
         "open_incisional or open_excisional?",
     )
     guided_by: BiopsyGuidance | None = Field(
-        None, description="Guidance: ct, fluoroscopy, ultrasound, mri or direct_vision?"
+        default=None, description="Guidance: ct, fluoroscopy, ultrasound, mri or direct_vision?"
     )
-    level: SpinalLevel | None = Field(None, description="Which vertebral level was sampled?")
-    performed_on: ClinicalDate | None = Field(None, description="When was the biopsy taken?")
+    level: SpinalLevel | None = Field(
+        default=None, description="Which vertebral level was sampled?"
+    )
+    performed_on: ClinicalDate | None = Field(
+        default=None, description="When was the biopsy taken?"
+    )
     result: BiopsyResult | None = Field(
-        None, description="Was the biopsy diagnostic, non-diagnostic, or is it pending?"
+        default=None, description="Was the biopsy diagnostic, non-diagnostic, or is it pending?"
     )
-    histology: str | None = Field(None, description="Histology report, free text.")
-    malignant: Flag | None = Field(None, description="Did the histology show malignancy?")
+    histology: str | None = Field(default=None, description="Histology report, free text.")
+    malignant: Flag | None = Field(default=None, description="Did the histology show malignancy?")
 
     @model_validator(mode="after")
     def _outcome_needs_biopsy(self) -> Biopsy:
@@ -121,13 +125,15 @@ class BiopsySection(RecordModel):
     """Biopsies and the facts that decide whether and how to biopsy."""
 
     biopsies: list[Biopsy] | None = Field(
-        None, description="Which biopsies have been done or planned? An empty list means none."
+        default=None,
+        description="Which biopsies have been done or planned? An empty list means none.",
     )
     surgery_planned: Flag | None = Field(
-        None, description="Is spinal surgery already planned (so an open biopsy can be taken)?"
+        default=None,
+        description="Is spinal surgery already planned (so an open biopsy can be taken)?",
     )
     suspected_primary_bone_tumour: Flag | None = Field(
-        None, description="Is a primary bone tumour suspected (plan the biopsy tract)?"
+        default=None, description="Is a primary bone tumour suspected (plan the biopsy tract)?"
     )
 
     def _any_biopsy(self, finding: list[bool | None]) -> bool | None:

@@ -61,15 +61,17 @@ class LimbExam(RecordModel):
     """Power, sensation and reflexes of one limb."""
 
     strength: WholeNumber | None = Field(
-        None,
+        default=None,
         ge=0,
         le=5,
         description="Power of the weakest muscle group on the MRC scale, 0 (none) to 5 (normal).",
         json_schema_extra={"unit": "MRC grade"},
     )
-    sensation: Sensation | None = Field(None, description="Is sensation normal, reduced or absent?")
+    sensation: Sensation | None = Field(
+        default=None, description="Is sensation normal, reduced or absent?"
+    )
     reflexes: Reflexes | None = Field(
-        None, description="Are the reflexes normal, reduced, absent or brisk?"
+        default=None, description="Are the reflexes normal, reduced, absent or brisk?"
     )
 
     @computed_field(description="Is this limb weak (MRC below 5)?")  # type: ignore[prop-decorator]
@@ -102,53 +104,61 @@ class Exam(RecordModel):
     """Findings of the physical examination."""
 
     spinal_tenderness: Flag | None = Field(
-        None, description="Is there midline (spinal) tenderness on palpation?"
+        default=None, description="Is there midline (spinal) tenderness on palpation?"
     )
-    palpable_mass: Flag | None = Field(None, description="Is there a palpable lump or mass?")
+    palpable_mass: Flag | None = Field(
+        default=None, description="Is there a palpable lump or mass?"
+    )
     spinal_deformity: Flag | None = Field(
-        None, description="Is there a visible or palpable spinal deformity (e.g. new kyphosis)?"
+        default=None,
+        description="Is there a visible or palpable spinal deformity (e.g. new kyphosis)?",
     )
     instability_signs: Flag | None = Field(
-        None, description="Are there signs of spinal instability (pain on movement or loading)?"
+        default=None,
+        description="Are there signs of spinal instability (pain on movement or loading)?",
     )
     left_arm: LimbExam = Field(default_factory=LimbExam, description="Left arm examination.")
     right_arm: LimbExam = Field(default_factory=LimbExam, description="Right arm examination.")
     left_leg: LimbExam = Field(default_factory=LimbExam, description="Left leg examination.")
     right_leg: LimbExam = Field(default_factory=LimbExam, description="Right leg examination.")
     plantar_left: PlantarResponse | None = Field(
-        None, description="Left plantar response (flexor, extensor, equivocal)?"
+        default=None, description="Left plantar response (flexor, extensor, equivocal)?"
     )
     plantar_right: PlantarResponse | None = Field(
-        None, description="Right plantar response (flexor, extensor, equivocal)?"
+        default=None, description="Right plantar response (flexor, extensor, equivocal)?"
     )
-    hoffmann_sign: Flag | None = Field(None, description="Is Hoffmann's sign present?")
-    clonus: Flag | None = Field(None, description="Is there sustained clonus?")
+    hoffmann_sign: Flag | None = Field(default=None, description="Is Hoffmann's sign present?")
+    clonus: Flag | None = Field(default=None, description="Is there sustained clonus?")
     sensory_level_present: Flag | None = Field(
-        None, description="Is there a sensory level on the trunk?"
+        default=None, description="Is there a sensory level on the trunk?"
     )
     sensory_level: SpinalLevel | None = Field(
-        None, description="At which dermatome is the sensory level, e.g. 'T10'?"
+        default=None, description="At which dermatome is the sensory level, e.g. 'T10'?"
     )
-    gait: Gait | None = Field(None, description="Is the gait normal, abnormal, or unable to walk?")
+    gait: Gait | None = Field(
+        default=None, description="Is the gait normal, abnormal, or unable to walk?"
+    )
     bladder_dysfunction: Flag | None = Field(
-        None, description="Is there bladder dysfunction (retention or incontinence)?"
+        default=None, description="Is there bladder dysfunction (retention or incontinence)?"
     )
     bowel_dysfunction: Flag | None = Field(
-        None, description="Is there bowel dysfunction (incontinence or reduced anal tone)?"
+        default=None, description="Is there bowel dysfunction (incontinence or reduced anal tone)?"
     )
-    saddle_anaesthesia: Flag | None = Field(None, description="Is there saddle anaesthesia?")
+    saddle_anaesthesia: Flag | None = Field(
+        default=None, description="Is there saddle anaesthesia?"
+    )
     complete_paraplegia: Flag | None = Field(
-        None, description="Is there complete loss of motor function in both legs?"
+        default=None, description="Is there complete loss of motor function in both legs?"
     )
     paraplegia_duration_hours: Number | None = Field(
-        None,
+        default=None,
         ge=0,
         le=100_000,
         description="For how many hours has the paraplegia been complete?",
         json_schema_extra={"unit": "hours"},
     )
     ecog_performance_status: WholeNumber | None = Field(
-        None,
+        default=None,
         ge=0,
         le=4,
         description="ECOG/WHO performance status, 0 (fully active) to 4 (bedbound).",

@@ -9,7 +9,6 @@ was "none"; the computed summaries keep that difference.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from typing import TypeVar
 
 from pydantic import Field, computed_field, model_validator
@@ -19,48 +18,21 @@ from spinedx.patient.history_items import (
     ANTICOAGULANTS,
     Cancer,
     CancerStatus,
-    Condition,
+    CareResponse,
+    ContrastReaction,
     FamilyHistoryEntry,
     ImplantedDevice,
+    MedicalCondition,
     Medication,
     MedicationClass,
+    SmokingStatus,
+    SpinalRegion,
 )
 
+# The enums live with the list items; importable from here, where they were.
+__all__ = ["CareResponse", "ContrastReaction", "History", "SmokingStatus", "SpinalRegion"]
+
 _Item = TypeVar("_Item")
-
-
-class SpinalRegion(StrEnum):
-    """Region of the spine where the patient has pain."""
-
-    CERVICAL = "cervical"
-    THORACIC = "thoracic"
-    LUMBAR = "lumbar"
-    SACRAL = "sacral"
-
-
-class CareResponse(StrEnum):
-    """How the pain responded to conservative management."""
-
-    IMPROVED = "improved"
-    UNCHANGED = "unchanged"
-    WORSE = "worse"
-
-
-class SmokingStatus(StrEnum):
-    """Tobacco smoking status."""
-
-    NEVER = "never"
-    FORMER = "former"
-    CURRENT = "current"
-
-
-class ContrastReaction(StrEnum):
-    """Worst previous allergic-like reaction to a contrast agent (ACR severity grades)."""
-
-    NONE = "none"
-    MILD = "mild"
-    MODERATE = "moderate"
-    SEVERE = "severe"
 
 
 def _any_item(
@@ -82,71 +54,75 @@ class History(RecordModel):
     """What the patient reports and what is known of their background."""
 
     pain_sites: list[SpinalRegion] | None = Field(
-        None,
+        default=None,
         description="Where in the spine is the pain (cervical, thoracic, lumbar, sacral)? "
         "An empty list means no spinal pain.",
     )
     pain_duration_weeks: Number | None = Field(
-        None, ge=0, le=2600, description="How long has the pain been present, in weeks?"
+        default=None, ge=0, le=2600, description="How long has the pain been present, in weeks?"
     )
-    night_pain: Flag | None = Field(None, description="Does the pain occur at night?")
-    rest_pain: Flag | None = Field(None, description="Is there pain at rest?")
-    pain_lying_supine: Flag | None = Field(None, description="Is the pain worse lying flat?")
+    night_pain: Flag | None = Field(default=None, description="Does the pain occur at night?")
+    rest_pain: Flag | None = Field(default=None, description="Is there pain at rest?")
+    pain_lying_supine: Flag | None = Field(
+        default=None, description="Is the pain worse lying flat?"
+    )
     mechanical_pain: Flag | None = Field(
-        None, description="Is the pain mechanical (worse with movement or loading)?"
+        default=None, description="Is the pain mechanical (worse with movement or loading)?"
     )
     pain_on_straining: Flag | None = Field(
-        None, description="Is the pain aggravated by straining (cough, sneeze, stool)?"
+        default=None, description="Is the pain aggravated by straining (cough, sneeze, stool)?"
     )
-    progressive_pain: Flag | None = Field(None, description="Is the pain getting worse?")
+    progressive_pain: Flag | None = Field(default=None, description="Is the pain getting worse?")
     severe_unremitting_pain: Flag | None = Field(
-        None, description="Is the pain severe and unremitting?"
+        default=None, description="Is the pain severe and unremitting?"
     )
     radicular_pain: Flag | None = Field(
-        None, description="Is there radicular (nerve root, band-like or limb) pain?"
+        default=None, description="Is there radicular (nerve root, band-like or limb) pain?"
     )
     insidious_onset: Flag | None = Field(
-        None, description="Did the pain start gradually, without a clear cause?"
+        default=None, description="Did the pain start gradually, without a clear cause?"
     )
     limb_weakness_reported: Flag | None = Field(
-        None, description="Does the patient report weakness of an arm or leg?"
+        default=None, description="Does the patient report weakness of an arm or leg?"
     )
     numbness_or_paraesthesia: Flag | None = Field(
-        None, description="Does the patient report numbness, tingling or sensory loss?"
+        default=None, description="Does the patient report numbness, tingling or sensory loss?"
     )
     walking_difficulty: Flag | None = Field(
-        None, description="Does the patient report difficulty walking or unsteadiness?"
+        default=None, description="Does the patient report difficulty walking or unsteadiness?"
     )
     bladder_or_bowel_symptoms: Flag | None = Field(
-        None, description="Does the patient report new bladder or bowel disturbance?"
+        default=None, description="Does the patient report new bladder or bowel disturbance?"
     )
     unexplained_weight_loss: Flag | None = Field(
-        None, description="Has the patient lost weight without explanation?"
+        default=None, description="Has the patient lost weight without explanation?"
     )
     weight_loss_kg: Number | None = Field(
-        None,
+        default=None,
         ge=0,
         le=150,
         description="How much unexplained weight was lost, in kg?",
         json_schema_extra={"unit": "kg"},
     )
     weight_loss_period_months: Number | None = Field(
-        None,
+        default=None,
         gt=0,
         le=120,
         description="Over how many months was that weight lost?",
         json_schema_extra={"unit": "months"},
     )
-    fever: Flag | None = Field(None, description="Has the patient had a fever?")
-    night_sweats: Flag | None = Field(None, description="Does the patient have night sweats?")
+    fever: Flag | None = Field(default=None, description="Has the patient had a fever?")
+    night_sweats: Flag | None = Field(
+        default=None, description="Does the patient have night sweats?"
+    )
     systemically_unwell: Flag | None = Field(
-        None, description="Is the patient systemically unwell?"
+        default=None, description="Is the patient systemically unwell?"
     )
     constitutional_symptoms: Flag | None = Field(
-        None, description="Are there constitutional symptoms (fatigue, anorexia, malaise)?"
+        default=None, description="Are there constitutional symptoms (fatigue, anorexia, malaise)?"
     )
     conservative_care_weeks: Number | None = Field(
-        None,
+        default=None,
         ge=0,
         le=2600,
         description="How many weeks of conservative management (analgesia, physiotherapy) "
@@ -154,70 +130,77 @@ class History(RecordModel):
         json_schema_extra={"unit": "weeks"},
     )
     conservative_care_response: CareResponse | None = Field(
-        None, description="Did the pain improve, stay the same or get worse with it?"
+        default=None, description="Did the pain improve, stay the same or get worse with it?"
     )
-    conditions: list[Condition] | None = Field(
-        None, description="What pre-existing conditions does the patient have?"
+    conditions: list[MedicalCondition] | None = Field(
+        default=None, description="What pre-existing conditions does the patient have?"
     )
-    past_illnesses: list[Condition] | None = Field(
-        None, description="What past (resolved) illnesses has the patient had?"
+    past_illnesses: list[MedicalCondition] | None = Field(
+        default=None, description="What past (resolved) illnesses has the patient had?"
     )
-    osteoporosis: Flag | None = Field(None, description="Does the patient have osteoporosis?")
-    immunosuppressed: Flag | None = Field(None, description="Is the patient immunosuppressed?")
-    intravenous_drug_use: Flag | None = Field(None, description="Does the patient inject drugs?")
+    osteoporosis: Flag | None = Field(
+        default=None, description="Does the patient have osteoporosis?"
+    )
+    immunosuppressed: Flag | None = Field(
+        default=None, description="Is the patient immunosuppressed?"
+    )
+    intravenous_drug_use: Flag | None = Field(
+        default=None, description="Does the patient inject drugs?"
+    )
     recent_trauma: Flag | None = Field(
-        None, description="Has there been recent trauma to the spine?"
+        default=None, description="Has there been recent trauma to the spine?"
     )
-    trauma_description: str | None = Field(None, description="What was the injury?")
+    trauma_description: str | None = Field(default=None, description="What was the injury?")
     medications: list[Medication] | None = Field(
-        None, description="Which medicines does the patient take now?"
+        default=None, description="Which medicines does the patient take now?"
     )
     smoking_status: SmokingStatus | None = Field(
-        None, description="Does the patient smoke (never, former, current)?"
+        default=None, description="Does the patient smoke (never, former, current)?"
     )
     alcohol_units_per_week: Number | None = Field(
-        None,
+        default=None,
         ge=0,
         le=500,
         description="How many units of alcohol a week?",
         json_schema_extra={"unit": "UK units/week"},
     )
-    diet_notes: str | None = Field(None, description="Diet and lifestyle notes, free text.")
+    diet_notes: str | None = Field(default=None, description="Diet and lifestyle notes, free text.")
     family_history: list[FamilyHistoryEntry] | None = Field(
-        None, description="Which conditions run in the family?"
+        default=None, description="Which conditions run in the family?"
     )
     cancers: list[Cancer] | None = Field(
-        None,
+        default=None,
         description="Does the patient have a current or previous cancer? List each primary; "
         "an empty list means never had cancer.",
     )
     implanted_devices: list[ImplantedDevice] | None = Field(
-        None, description="Which implanted devices does the patient have (MRI safety)?"
+        default=None, description="Which implanted devices does the patient have (MRI safety)?"
     )
     orbital_metallic_foreign_body: Flag | None = Field(
-        None, description="Is there (or might there be) metal in the eye (e.g. metalwork)?"
+        default=None, description="Is there (or might there be) metal in the eye (e.g. metalwork)?"
     )
     retained_bullet_or_shrapnel: Flag | None = Field(
-        None, description="Are there bullet fragments or shrapnel in the body?"
+        default=None, description="Are there bullet fragments or shrapnel in the body?"
     )
-    claustrophobia: Flag | None = Field(None, description="Is the patient claustrophobic?")
+    claustrophobia: Flag | None = Field(default=None, description="Is the patient claustrophobic?")
     claustrophobia_manageable: Flag | None = Field(
-        None,
+        default=None,
         description="Can the claustrophobia be managed (sedation, wide-bore or open scanner)?",
     )
-    pregnant: Flag | None = Field(None, description="Is the patient pregnant?")
+    pregnant: Flag | None = Field(default=None, description="Is the patient pregnant?")
     gadolinium_reaction: ContrastReaction | None = Field(
-        None, description="Worst previous reaction to gadolinium contrast (none/mild/...)?"
+        default=None, description="Worst previous reaction to gadolinium contrast (none/mild/...)?"
     )
     iodinated_contrast_reaction: ContrastReaction | None = Field(
-        None, description="Worst previous reaction to iodinated (CT) contrast (none/mild/...)?"
+        default=None,
+        description="Worst previous reaction to iodinated (CT) contrast (none/mild/...)?",
     )
     renal_impairment: Flag | None = Field(
-        None, description="Does the patient have known chronic kidney disease?"
+        default=None, description="Does the patient have known chronic kidney disease?"
     )
-    on_dialysis: Flag | None = Field(None, description="Is the patient on dialysis?")
+    on_dialysis: Flag | None = Field(default=None, description="Is the patient on dialysis?")
     acute_kidney_injury: Flag | None = Field(
-        None, description="Does the patient have an acute kidney injury now?"
+        default=None, description="Does the patient have an acute kidney injury now?"
     )
 
     @model_validator(mode="after")

@@ -21,6 +21,40 @@ from spinedx.patient.common import (
 )
 
 
+class SpinalRegion(StrEnum):
+    """Region of the spine where the patient has pain."""
+
+    CERVICAL = "cervical"
+    THORACIC = "thoracic"
+    LUMBAR = "lumbar"
+    SACRAL = "sacral"
+
+
+class CareResponse(StrEnum):
+    """How the pain responded to conservative management."""
+
+    IMPROVED = "improved"
+    UNCHANGED = "unchanged"
+    WORSE = "worse"
+
+
+class SmokingStatus(StrEnum):
+    """Tobacco smoking status."""
+
+    NEVER = "never"
+    FORMER = "former"
+    CURRENT = "current"
+
+
+class ContrastReaction(StrEnum):
+    """Worst previous allergic-like reaction to a contrast agent (ACR severity grades)."""
+
+    NONE = "none"
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
 class CancerType(StrEnum):
     """Primary site of a cancer; the common sources of spinal metastases come first."""
 
@@ -60,20 +94,24 @@ class CancerStatus(StrEnum):
 class Cancer(RecordModel):
     """One primary cancer, current or previous."""
 
-    type: CancerType | None = Field(None, description="What type of cancer (primary site)?")
+    type: CancerType | None = Field(default=None, description="What type of cancer (primary site)?")
     histology: str | None = Field(
-        None, description="Histological type of the primary, e.g. 'invasive ductal carcinoma'."
+        default=None,
+        description="Histological type of the primary, e.g. 'invasive ductal carcinoma'.",
     )
-    diagnosed_on: ClinicalDate | None = Field(None, description="When was it diagnosed?")
+    diagnosed_on: ClinicalDate | None = Field(default=None, description="When was it diagnosed?")
     status: CancerStatus | None = Field(
-        None, description="Is the cancer active, in remission, or with no evidence of disease?"
+        default=None,
+        description="Is the cancer active, in remission, or with no evidence of disease?",
     )
-    metastatic: Flag | None = Field(None, description="Has this cancer spread (metastasised)?")
+    metastatic: Flag | None = Field(
+        default=None, description="Has this cancer spread (metastasised)?"
+    )
     metastasis_histologically_confirmed: Flag | None = Field(
-        None, description="Has a metastasis of this cancer been confirmed by histology?"
+        default=None, description="Has a metastasis of this cancer been confirmed by histology?"
     )
     metastases_widespread: Flag | None = Field(
-        None, description="Are the metastases widespread (more than one site)?"
+        default=None, description="Are the metastases widespread (more than one site)?"
     )
 
     @computed_field(  # type: ignore[prop-decorator]
@@ -131,11 +169,13 @@ class Medication(RecordModel):
 
     name: str = Field(min_length=1, description="Name of the medicine, e.g. 'warfarin'.")
     drug_class: MedicationClass | None = Field(
-        None,
+        default=None,
         description="Drug class: anticoagulant_vka (e.g. warfarin), anticoagulant_doac, "
         "heparin, antiplatelet, corticosteroid, ... or other.",
     )
-    dose: str | None = Field(None, description="Dose and frequency as prescribed, free text.")
+    dose: str | None = Field(
+        default=None, description="Dose and frequency as prescribed, free text."
+    )
 
 
 class CodeSystem(StrEnum):
@@ -147,15 +187,18 @@ class CodeSystem(StrEnum):
     OTHER = "other"
 
 
-class Condition(RecordModel):
+class MedicalCondition(RecordModel):
     """A pre-existing condition or past illness."""
 
     name: str = Field(min_length=1, description="Name of the condition, e.g. 'type 2 diabetes'.")
-    code: str | None = Field(None, min_length=1, description="Code for the condition, if coded.")
-    code_system: CodeSystem | None = Field(
-        None, description="Terminology the code comes from (snomed_ct, icd_10, icd_11, other)."
+    code: str | None = Field(
+        default=None, min_length=1, description="Code for the condition, if coded."
     )
-    diagnosed_on: ClinicalDate | None = Field(None, description="When was it diagnosed?")
+    code_system: CodeSystem | None = Field(
+        default=None,
+        description="Terminology the code comes from (snomed_ct, icd_10, icd_11, other).",
+    )
+    diagnosed_on: ClinicalDate | None = Field(default=None, description="When was it diagnosed?")
 
 
 class DeviceKind(StrEnum):
@@ -176,11 +219,14 @@ class ImplantedDevice(RecordModel):
     """One implanted device or implant."""
 
     kind: DeviceKind | None = Field(
-        None, description="What kind of device (pacemaker, icd, cochlear_implant, ...)?"
+        default=None, description="What kind of device (pacemaker, icd, cochlear_implant, ...)?"
     )
-    description: str | None = Field(None, description="Make, model or other detail, free text.")
+    description: str | None = Field(
+        default=None, description="Make, model or other detail, free text."
+    )
     mr_conditional: Flag | None = Field(
-        None, description="Is the device (the whole implanted system) labelled MR-conditional?"
+        default=None,
+        description="Is the device (the whole implanted system) labelled MR-conditional?",
     )
 
 
@@ -202,10 +248,10 @@ class Relative(StrEnum):
 class FamilyHistoryEntry(RecordModel):
     """One condition in one relative."""
 
-    relative: Relative | None = Field(None, description="Which relative?")
-    condition: str | None = Field(None, description="The relative's condition, free text.")
-    cancer: Flag | None = Field(None, description="Is the condition a cancer?")
-    cancer_type: CancerType | None = Field(None, description="If a cancer, which type?")
+    relative: Relative | None = Field(default=None, description="Which relative?")
+    condition: str | None = Field(default=None, description="The relative's condition, free text.")
+    cancer: Flag | None = Field(default=None, description="Is the condition a cancer?")
+    cancer_type: CancerType | None = Field(default=None, description="If a cancer, which type?")
 
     @model_validator(mode="after")
     def _cancer_type_needs_cancer(self) -> FamilyHistoryEntry:

@@ -67,19 +67,21 @@ class ImagingStudy(RecordModel):
     """One imaging study that has been performed."""
 
     modality: Modality | None = Field(
-        None, description="Which modality (mri, ct, ct_myelography, xray, pet_ct, bone_scan)?"
+        default=None,
+        description="Which modality (mri, ct, ct_myelography, xray, pet_ct, bone_scan)?",
     )
     contrast: Flag | None = Field(
-        None, description="Was intravenous contrast given (gadolinium for MRI, iodine for CT)?"
+        default=None,
+        description="Was intravenous contrast given (gadolinium for MRI, iodine for CT)?",
     )
     region: ImagingRegion | None = Field(
-        None, description="Which region was imaged (whole_spine, lumbar, whole_body, ...)?"
+        default=None, description="Which region was imaged (whole_spine, lumbar, whole_body, ...)?"
     )
-    performed_on: ClinicalDate | None = Field(None, description="When was the study done?")
+    performed_on: ClinicalDate | None = Field(default=None, description="When was the study done?")
     lesions: list[Lesion] | None = Field(
-        None, description="Which lesions does the study show? An empty list means none."
+        default=None, description="Which lesions does the study show? An empty list means none."
     )
-    report: str | None = Field(None, description="The radiologist's conclusion, free text.")
+    report: str | None = Field(default=None, description="The radiologist's conclusion, free text.")
 
 
 def _known_lesions(studies: Sequence[ImagingStudy] | None) -> tuple[list[list[Lesion]], bool]:
@@ -98,7 +100,7 @@ class Imaging(RecordModel):
     """Imaging studies performed so far."""
 
     studies: list[ImagingStudy] | None = Field(
-        None, description="Which imaging studies have been done? An empty list means none."
+        default=None, description="Which imaging studies have been done? An empty list means none."
     )
 
     def _lesion_findings(self, findings: Iterable[bool | None]) -> bool | None:

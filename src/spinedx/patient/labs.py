@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, ValidationInfo, computed_field, field_validator
 
@@ -32,14 +32,18 @@ class LabFlag(StrEnum):
 class LabResult(RecordModel):
     """One numeric blood-test result."""
 
+    spinedx_parts: ClassVar[frozenset[str]] = frozenset({"value", "unit", "flag", "taken_on"})
+    """Parts of the one result: a need for ``labs.crp.flag`` names the test (``labs.crp``) first."""
+
     value: Number = Field(description="The measured value, in the test's canonical unit.")
     unit: str | None = Field(
-        None, description="The unit as reported; if given it must be the test's unit."
+        default=None, description="The unit as reported; if given it must be the test's unit."
     )
     flag: LabFlag | None = Field(
-        None, description="The laboratory's flag: critical_low, low, normal, high, critical_high."
+        default=None,
+        description="The laboratory's flag: critical_low, low, normal, high, critical_high.",
     )
-    taken_on: ClinicalDate | None = Field(None, description="When was the sample taken?")
+    taken_on: ClinicalDate | None = Field(default=None, description="When was the sample taken?")
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Is the result above the laboratory's reference range?"
@@ -78,7 +82,7 @@ class LabSpec:
     def field(self, test: str) -> Any:
         """A pydantic ``Field`` for this test, with the unit in its description and schema."""
         return Field(
-            None,
+            default=None,
             description=f"{test}, in {self.unit}.",
             json_schema_extra={"unit": self.unit, "plausible_range": [self.minimum, self.maximum]},
         )
@@ -200,14 +204,15 @@ class Labs(RecordModel):
     afp: LabResult | None = _S["afp"].field("Alpha-fetoprotein by mass (ug/L, not kU/L)")
     hcg: LabResult | None = _S["hcg"].field("Human chorionic gonadotropin (IU/L = mIU/mL)")
     serum_protein_electrophoresis: ProteinElectrophoresis | None = Field(
-        None, description="Serum protein electrophoresis: normal, paraprotein_detected, ...?"
+        default=None,
+        description="Serum protein electrophoresis: normal, paraprotein_detected, ...?",
     )
     serum_free_light_chains: FreeLightChains | None = Field(
-        None,
+        default=None,
         description="Serum free light chain ratio: normal, kappa_excess or lambda_excess?",
     )
     urine_bence_jones: Detection | None = Field(
-        None, description="Urine Bence Jones protein: detected or not_detected?"
+        default=None, description="Urine Bence Jones protein: detected or not_detected?"
     )
 
     @field_validator(*LAB_SPECS)

@@ -92,50 +92,55 @@ class Lesion(RecordModel):
     """One spinal lesion as reported on one study, with its SINS components."""
 
     level: SpinalLevel | None = Field(
-        None, description="Vertebral level of the lesion (the most involved one), e.g. 'T12'."
+        default=None,
+        description="Vertebral level of the lesion (the most involved one), e.g. 'T12'.",
     )
     location: SinsLocation | None = Field(
-        None,
+        default=None,
         description="SINS location class, only if it should override the class derived "
         "from the level (junctional, mobile, semi_rigid, rigid).",
     )
     compartment: Compartment | None = Field(
-        None,
+        default=None,
         description="Is the lesion extradural, intradural extramedullary or intramedullary?",
     )
     suspected_nature: LesionNature | None = Field(
-        None, description="What does the radiologist think the lesion is?"
+        default=None, description="What does the radiologist think the lesion is?"
     )
     typical_of_known_cancer: Flag | None = Field(
-        None, description="Does the lesion look typical of the patient's known cancer?"
+        default=None, description="Does the lesion look typical of the patient's known cancer?"
     )
     pain: LesionPain | None = Field(
-        None, description="SINS pain: is it mechanical, occasional (non-mechanical), or none?"
+        default=None,
+        description="SINS pain: is it mechanical, occasional (non-mechanical), or none?",
     )
     bone_quality: BoneQuality | None = Field(
-        None, description="SINS bone lesion: lytic, mixed or blastic?"
+        default=None, description="SINS bone lesion: lytic, mixed or blastic?"
     )
     alignment: Alignment | None = Field(
-        None,
+        default=None,
         description="SINS alignment: subluxation/translation, de novo deformity, or normal?",
     )
     collapse: Collapse | None = Field(
-        None,
+        default=None,
         description="SINS vertebral body collapse: over 50%, under 50%, none with over 50% "
         "of the body involved, or none?",
     )
     posterolateral: Posterolateral | None = Field(
-        None,
+        default=None,
         description="SINS posterolateral involvement (facet, pedicle, costovertebral joint): "
         "bilateral, unilateral or none?",
     )
     bilsky_grade: Annotated[BilskyGrade | None, BeforeValidator(_parse_grade)] = Field(
-        None, description="Bilsky ESCC grade on axial T2 MRI: '0', '1a', '1b', '1c', '2', '3'."
+        default=None,
+        description="Bilsky ESCC grade on axial T2 MRI: '0', '1a', '1b', '1c', '2', '3'.",
     )
     cord_compression: Flag | None = Field(
-        None, description="Does the lesion compress the spinal cord?"
+        default=None, description="Does the lesion compress the spinal cord?"
     )
-    cord_expansion: Flag | None = Field(None, description="Does the lesion expand the spinal cord?")
+    cord_expansion: Flag | None = Field(
+        default=None, description="Does the lesion expand the spinal cord?"
+    )
 
     @model_validator(mode="after")
     def _compression_agrees_with_grade(self) -> Lesion:

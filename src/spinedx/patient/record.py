@@ -68,15 +68,16 @@ class Patient(RecordModel):
     """One patient at one assessment: who they are, and what each stage has found."""
 
     patient_id: str | None = Field(
-        None, min_length=1, description="Identifier of the patient in the source system."
+        default=None, min_length=1, description="Identifier of the patient in the source system."
     )
     assessed_on: ClinicalDate | None = Field(
-        None, description="Date of this assessment; every date-relative value is counted to it."
+        default=None,
+        description="Date of this assessment; every date-relative value is counted to it.",
     )
-    sex: Sex | None = Field(None, description="Sex of the patient (female, male, other)?")
-    date_of_birth: ClinicalDate | None = Field(None, description="Date of birth?")
+    sex: Sex | None = Field(default=None, description="Sex of the patient (female, male, other)?")
+    date_of_birth: ClinicalDate | None = Field(default=None, description="Date of birth?")
     age_years: WholeNumber | None = Field(
-        None,
+        default=None,
         ge=0,
         le=MAXIMUM_AGE_YEARS,
         description="Age in whole years, if stated rather than derived from the date of birth.",
