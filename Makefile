@@ -1,4 +1,4 @@
-# The two quick-start commands: `make demo` and `make test`.
+# The two quick-start commands: `make demo` and `make test` (ruff, import-linter, mypy, pytest, docs).
 # Each creates .venv (Python 3.11+) on first use and installs the package with its test extras.
 
 PYTHON ?= python3
@@ -28,9 +28,11 @@ bench: $(BENCH_STAMP)
 demo: $(STAMP)
 	$(BIN)/spinedx evaluate pathways/spinal_tumor examples/patients/metastatic-breast-leg-weakness.yaml
 
+# The import contract (pyproject [tool.importlinter]): layers run one way.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools fuzz
 	$(BIN)/ruff format --check src tests bench tools fuzz
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
