@@ -53,7 +53,7 @@ schemas: $(STAMP)
 
 # Coverage-guided fuzzing of the loaders, the condition language, cohorts of JSON records
 # and scenario files (docs/security.md): FUZZ_SECONDS per target; findings land in
-# fuzz/artifacts/, the corpus in fuzz/corpus/. tests/test_fuzz_targets.py runs the
+# fuzz/artifacts/, the corpus in fuzz/corpus/. tests/properties/test_fuzz_targets.py runs the
 # targets on their seeds without atheris.
 FUZZ_SECONDS ?= 300
 fuzz: $(STAMP)

@@ -1,7 +1,7 @@
 """What the fuzz targets share: instrumented imports, the libFuzzer command line, span checks.
 
 Not a test module: the targets import it from their own folder. atheris is
-optional here, so that ``tests/test_fuzz_targets.py`` can import every target
+optional here, so that ``tests/properties/test_fuzz_targets.py`` can import every target
 and run its ``one_input`` on seeds without it; only :func:`run` needs it.
 """
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from spinedx._pathway import Pathway
 
 # The layout the plugin recognises, spelt here so that looking at a project's
-# files loads no engine; tests/test_pytest_plugin.py checks it against the engine's.
+# files loads no engine; tests/cli/test_pytest_plugin.py checks it against the engine's.
 SCENARIO_FOLDER = "scenarios"
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "pathway.yaml"

@@ -6,7 +6,7 @@ id where a citation or a stage entry is expected, one node kind per node, the
 reserved node name ``end``. A schema never accepts less than the loader does
 (a shipped file that loads must never be underlined in an editor); it can
 accept more, because the loader's checks (graph, types, references) go
-beyond what JSON Schema can say. ``tests/test_jsonschemas.py`` holds both
+beyond what JSON Schema can say. ``tests/authoring/test_jsonschemas.py`` holds both
 directions to the shipped files.
 """
 

@@ -3,7 +3,7 @@
 A value is ``None`` when it is not known. The closures (``closures``), the
 tracer (``trace``) and the generated fast path (``spinedx._evaluation``'s
 accelerator) all call these functions or are checked, by
-``tests/test_differential.py``, to give what they give:
+``tests/evaluation/test_differential.py``, to give what they give:
 
 - **Kleene logic**: ``not`` of unknown is unknown; ``and`` is false as soon as
   one operand is false, else unknown if one is unknown (``or`` alike, with

@@ -132,7 +132,7 @@ def _plain_json(text: str | bytes) -> object:
     _UNREAD whenever the text might break a rule, so that ``parse_json``, which
     knows positions, reads it again and says where: Python's reader keeps the
     last of two repeated keys, reads NaN, Infinity and 1e999, and decodes UTF-16
-    bytes. ``tests/test_hostile_records.py`` checks that the two readers agree.
+    bytes. ``tests/documents/test_hostile_records.py`` checks that the two readers agree.
     """
     if isinstance(text, bytes):
         try:
