@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -23,6 +24,8 @@ class Cancer(_Model):
 
 
 class History(_Model):
+    spinedx_inputs: ClassVar[dict[str, tuple[str, ...]]] = {"cancer_history": ("cancers",)}
+
     age: int | None = Field(None, description="Age in years")
     night_pain: bool | None = Field(None, description="Does the pain wake the patient at night?")
     weight_loss: bool | None = Field(None, description="Unexplained weight loss?")

@@ -12,6 +12,7 @@ Example:
 """
 
 from spinedx._evaluation import (
+    Assumption,
     Check,
     Evaluation,
     FactValue,
@@ -29,6 +30,7 @@ from spinedx._evaluation import (
 from spinedx._pathway import RecordProblem
 
 __all__ = [
+    "Assumption",
     "Check",
     "Evaluation",
     "FactValue",

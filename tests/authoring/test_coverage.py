@@ -84,7 +84,7 @@ def test_one_scenario_leaves_the_rest_uncovered() -> None:
     assert hit[("reassure", "node")] == ["No red flags"]
 
 
-def test_the_unknown_target_is_a_branch_and_a_stopped_decision_takes_none(
+def test_the_unknown_target_is_a_branch_and_an_open_decision_takes_every_possible_one(
     demo: spinedx.Pathway,
 ) -> None:
     unknown = MiniRecord()
@@ -94,8 +94,6 @@ def test_the_unknown_target_is_a_branch_and_a_stopped_decision_takes_none(
         "node 'pain' branch 1 never taken",
         "node 'pain' branch 'otherwise' never taken",
         "node 'scan' never reached",
-        "node 'calcium' branch 1 never taken",
-        "node 'calcium' branch 'otherwise' never taken",
     }
     (history, labs) = coverage.stages
     assert (history.nodes, history.nodes_covered, history.branches, history.branches_covered) == (
@@ -104,7 +102,10 @@ def test_the_unknown_target_is_a_branch_and_a_stopped_decision_takes_none(
         3,
         1,
     )
-    assert (labs.nodes_covered, labs.branches_covered) == (1, 0)
+    # 'calcium' has no 'unknown:' target: the walk goes both ways, and both count
+    assert (labs.nodes_covered, labs.branches_covered) == (1, 2)
+    only = {(p.node, p.kind) for p in coverage.only_conditional}
+    assert only == {("calcium", "branch"), ("calcium", "otherwise")}
 
 
 def test_every_way_out_is_counted_once_per_scenario(demo: spinedx.Pathway) -> None:
@@ -116,10 +117,13 @@ def test_every_way_out_is_counted_once_per_scenario(demo: spinedx.Pathway) -> No
     walks = [(name, walk(demo.stages, record)) for name, record in records.items()]
     coverage = measure_coverage(demo.stages, walks)
     assert coverage.full
-    by_point = {(p.node, p.kind): p.scenarios for p in coverage.points}
-    assert by_point[("pain", "node")] == ["pain", "no pain", "unknown"]
-    assert by_point[("pain", "unknown")] == ["unknown"]
-    assert by_point[("calcium", "otherwise")] == ["no pain"]
+    by_point = {(p.node, p.kind): p for p in coverage.points}
+    assert by_point[("pain", "node")].scenarios == ["pain", "no pain", "unknown"]
+    assert by_point[("pain", "unknown")].scenarios == ["unknown"]
+    assert by_point[("pain", "unknown")].definite == ["unknown"]  # the author's choice
+    assert by_point[("calcium", "otherwise")].scenarios == ["no pain", "unknown"]
+    assert by_point[("calcium", "otherwise")].definite == ["no pain"]
+    assert coverage.only_conditional == []
 
 
 def test_points_carry_the_line_of_what_they_cover(demo: spinedx.Pathway) -> None:
@@ -134,12 +138,21 @@ def test_points_carry_the_line_of_what_they_cover(demo: spinedx.Pathway) -> None
 
 def test_checklist_items_are_counted_when_they_fire() -> None:
     pathway = load_pathway(MINI)
-    record = MiniRecord(labs=Labs(calcium_high=True))
+    no_cancer = History(age=40, night_pain=False, weight_loss=False, cancers=[])
+    record = MiniRecord(history=no_cancer, labs=Labs(calcium_high=True))
     coverage = measure_coverage(pathway.stages, [("calcium", walk(pathway.stages, record))])
     items = {p.index: p.covered for p in coverage.points if p.kind == "item"}
     assert items == {1: False, 2: True}
     (item,) = [p for p in coverage.uncovered if p.kind == "item"]
     assert item.describe() == "node 'panel' item 1 'fbc' never fired"
+
+
+def test_an_item_whose_condition_is_unknown_fires_for_some_values() -> None:
+    pathway = load_pathway(MINI)
+    record = MiniRecord(labs=Labs(calcium_high=True))  # the history leaves 'fbc' open
+    coverage = measure_coverage(pathway.stages, [("calcium", walk(pathway.stages, record))])
+    items = {p.index: (p.scenarios, p.definite) for p in coverage.points if p.kind == "item"}
+    assert items == {1: (["calcium"], []), 2: (["calcium"], ["calcium"])}
 
 
 def test_the_text_lists_an_unreached_node_once_and_not_its_branches(

@@ -203,6 +203,7 @@ def test_urgency_change_shows_as_sooner_for_each_patient_that_gets_it(tmp_path: 
     affected = {s.name: s for s in diff.scenarios if s.changed}
     assert set(affected) == {
         "Cancer history with leg weakness",
+        "Cancer history not known",  # either answer leads to the MRI: definite
         "Red flags without a cancer history",
     }
     change = affected["Cancer history with leg weakness"].changes[0]
@@ -223,12 +224,19 @@ def test_a_threshold_change_moves_recommendations_with_reasons_on_both_sides(
     assert older.name == "Older with night pain"
     kinds = {c.id: c.change for c in older.changes}
     assert kinds == {
+        "contact-coordinator": "disappears",  # conditional on the unexamined legs before
         "mri-whole-spine": "disappears",
         "fbc": "disappears",
         "conservative-care": "appears",
     }
+    urgent = next(c for c in older.changes if c.id == "contact-coordinator")
+    assert (urgent.old.certainty, urgent.new.certainty) == ("conditional", None)
+    assert urgent.old.condition is not None
+    assert "exam.leg_strength" in urgent.old.condition
     gone = next(c for c in older.changes if c.id == "mri-whole-spine")
     assert gone.old.reached
+    assert gone.old.certainty == "definite"
+    assert gone.safety_relevant
     assert [d.taken for d in gone.old.decisions] == ["branch 1"]
     assert not gone.new.reached
     assert [(d.node, d.taken) for d in gone.new.decisions] == [("scan", "otherwise")]
@@ -247,7 +255,10 @@ def test_a_threshold_change_moves_recommendations_with_reasons_on_both_sides(
 def test_changes_count_the_patients_that_reach_them(tmp_path: Path) -> None:
     folder = tmp_path / "patients"
     folder.mkdir()
-    (folder / "older.yaml").write_text(OLDER_NIGHT_PAIN, encoding="utf-8")
+    examined = OLDER_NIGHT_PAIN.replace(
+        "cancers: []}", "cancers: []}\n  exam: {leg_strength: 5, reflexes: normal}"
+    )
+    (folder / "older.yaml").write_text(examined, encoding="utf-8")
     new = _version(
         tmp_path,
         ("history.yaml", *RAISE_AGE),
@@ -272,6 +283,7 @@ def test_a_plain_patient_file_and_an_unreadable_one(tmp_path: Path) -> None:
     diff = _diff(_version(tmp_path, ("history.yaml", *RAISE_AGE)), folder)
     by_name = {s.name: s for s in diff.scenarios}
     assert {c.id for c in by_name["plain"].changes} == {
+        "contact-coordinator",
         "mri-whole-spine",
         "fbc",
         "conservative-care",
@@ -301,13 +313,15 @@ def test_markdown_report_reads_in_the_committee_order(tmp_path: Path) -> None:
         "## Summary",
         "## What changes for patients",
         "### Older with night pain (`older-night-pain.yaml`)",
+        "- **No longer recommended**: `contact-coordinator`",
+        "  - **Before**: reached conditionally (if ",
         "- **No longer recommended**: `mri-whole-spine`",
         "  - **Before**: reached",
         "    - `imaging/scan` “Does the suspicion call for an MRI?” → branch 1",
         '      - `facts.suspicion == "high"` is true',
         "  - **After**: not reached",
         "- **New recommendation**: `conservative-care`",
-        "### Patients with no change (2)",
+        "### Patients with no change (1)",
         "## Changes in the pathway files",
         "### Stage `history`",
         "- node `cancer`: condition of branch 2 changed",
@@ -318,8 +332,9 @@ def test_markdown_report_reads_in_the_committee_order(tmp_path: Path) -> None:
     at = 0
     for line in order:
         at = text.index(line, at)  # each line is found after the one before it
-    assert "**3 of 5 scenario patients**" in text
-    assert "Now sooner: 2" in text
+    assert "**4 of 5 scenario patients**" in text
+    assert "Now sooner: 3" in text
+    assert "- **3 safety-relevant changes**: " in text
     assert "  - **After**: reached, by the same decisions" in text
 
 

@@ -20,6 +20,8 @@ from spinedx._authoring.html import render_html, render_svg
 from spinedx._authoring.reading import PART_NODES, STAGGER_FROM, for_reading, parts
 from spinedx._authoring.render import dot_text, mermaid_text, render_dot, render_mermaid
 from spinedx._cli.app import main
+from spinedx._evaluation.explain import explain_walk
+from spinedx._evaluation.interpreter import walk
 from tests.paths import CASES, MINI, ROOT
 
 SHIPPED = ROOT / "pathways" / "spinal_tumor"
@@ -37,8 +39,6 @@ WEAK_LEGS = {
     "labs": {"calcium_high": True},
 }
 """The mini pathway's emergency patient: every stage fires something."""
-NO_CANCER_HISTORY = {"history": {"age": 70, "night_pain": True}}
-"""The history decision is unknown and has no 'unknown:' target: the stage stops."""
 
 HOSTILE = 'Age ≥ 50 with "red flags" [x] {y} (z) <b>bold</b> a|b #1; \\N back\\slash `tick` & co'
 
@@ -177,9 +177,14 @@ def test_dot_has_clusters_in_order_and_chains_them() -> None:
     assert "shape=doublecircle" in text
 
 
-def test_dot_marks_taken_edges_and_the_stopped_decision() -> None:
+def test_dot_marks_a_decision_stopped_at_the_bound_and_takes_none_of_its_edges() -> None:
     pathway = load_pathway(MINI)
-    text = render_dot(build_diagram(pathway, pathway.evaluate(NO_CANCER_HISTORY)))
+    record = pathway.validate_patient({})
+    # One live path only: the open first decision would need three, so it stops its stage.
+    done = walk(pathway.stages, record, limit=1)
+    evaluation = explain_walk(done, pathway.stages, record, pathway._explain)
+    assert evaluation.bounded
+    text = render_dot(build_diagram(pathway, evaluation))
     stopped = re.search(r'^\s+(n\d+) \[.*class="decision stopped"', text, re.MULTILINE)
     assert stopped is not None
     assert "⚠ stopped: data missing" in text

@@ -149,7 +149,7 @@ def test_a_missing_recommendation_shows_what_was_reached_and_the_walk_of_its_sta
     assert (failure.kind, failure.subject, failure.expected, failure.got) == (
         "missing",
         "contact-coordinator",
-        "reached",
+        "reached definitely",
         "not reached",
     )
     assert failure.span.line == 7
@@ -178,7 +178,7 @@ def test_an_absent_recommendation_that_is_reached_shows_its_reasons(
     mini: spinedx.Pathway, tmp_path: Path
 ) -> None:
     (failure,) = _report(mini, tmp_path, _RED_FLAGS + "  absent: [fbc]\n").failures
-    assert (failure.kind, failure.got) == ("unexpected", "reached (within 2 weeks)")
+    assert (failure.kind, failure.got) == ("unexpected", "reached definitely (within 2 weeks)")
     assert any(note.strip().startswith("labs/panel → item 1") for note in failure.notes)
     assert any("facts relied on: cancer_suspected = true" in note for note in failure.notes)
 
@@ -197,13 +197,18 @@ def test_facts_compare_by_value_and_type(mini: spinedx.Pathway, tmp_path: Path) 
 
 
 def test_null_expects_a_fact_not_to_be_concluded(mini: spinedx.Pathway, tmp_path: Path) -> None:
-    unknown_history = _RED_FLAGS.replace("cancers: []", "weight_loss: false")
+    # Night pain and cancers unknown: the history can go either way, and the paths disagree.
+    unknown_history = _RED_FLAGS.replace("night_pain: true, cancers: []", "weight_loss: false")
     assert _report(mini, tmp_path, unknown_history + "  facts: {suspicion: null}\n").passed
     (failure,) = _report(mini, tmp_path, _RED_FLAGS + "  facts: {suspicion: null}\n").failures
     assert (failure.expected, failure.got) == ("not concluded", "high")
     (failure,) = _report(mini, tmp_path, unknown_history + "  facts: {suspicion: high}\n").failures
     assert failure.got == "not concluded"
-    assert failure.notes[0].startswith("stage history stopped at cancer; data needed: ")
+    assert failure.notes == [
+        "the possible paths do not all conclude the same:",
+        "  suspicion = high (history/high)",
+        "  suspicion = low (history/low)",
+    ]
 
 
 def test_needs_and_complete(mini: spinedx.Pathway, tmp_path: Path) -> None:
@@ -250,7 +255,10 @@ def test_failure_text_shows_expected_and_got_at_the_line(
     lines = result.explain().splitlines()
     assert lines[0] == f"FAIL  Red flags ({tmp_path / 's.yaml'})"
     assert lines[1] == f"  {tmp_path / 's.yaml'}:7: recommendation 'mri-whole-spine'"
-    assert lines[2:4] == ["    expected: not reached", "    got:      reached (within 1 week)"]
+    assert lines[2:4] == [
+        "    expected: not reached",
+        "    got:      reached definitely (within 1 week)",
+    ]
 
 
 def test_report_text_and_json(mini: spinedx.Pathway) -> None:

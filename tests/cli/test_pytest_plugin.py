@@ -107,7 +107,7 @@ def test_each_scenario_file_is_one_test_named_after_the_scenario(run: str) -> No
 def test_a_failing_scenario_prints_expected_and_got(run: str) -> None:
     assert "FAIL  No night pain and still a scan (scenarios/no-night-pain.yaml)" in run
     assert "scenarios/no-night-pain.yaml:4: recommendation 'scan'" in run
-    assert "    expected: reached\n    got:      not reached\n" in run
+    assert "    expected: reached definitely\n    got:      not reached\n" in run
     assert "      history/pain → otherwise" in run
     assert "Traceback" not in run
 

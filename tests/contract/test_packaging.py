@@ -172,7 +172,6 @@ from datetime import date
 import spinedx
 from spinedx.patient import Cancer, History
 from spinedx.results import RecordProblem
-from tests.paths import ROOT
 
 
 def main() -> None:

@@ -64,7 +64,9 @@ def _read_out(result: object) -> None:
 
 
 def _ids(record: object) -> list[str]:
-    return [rec.id for rec in SHIPPED.evaluate(record).recommendations]  # type: ignore[arg-type]
+    """The definite recommendations: what ``recommend`` and ``evaluate_many`` give."""
+    result = SHIPPED.evaluate(record)  # type: ignore[arg-type]
+    return [rec.id for rec in result.recommendations if rec.certainty == "definite"]
 
 
 # ---------------------------------------------- item 2: one way in for every record

@@ -17,7 +17,12 @@ def pathway():  # type: ignore[no-untyped-def]
 
 
 def _ids(result) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r.id for r in result.recommendations]
+    """The definite recommendations: what ``recommend`` gives."""
+    return [r.id for r in result.recommendations if r.certainty == "definite"]
+
+
+def _conditional(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.id for r in result.recommendations if r.certainty == "conditional"]
 
 
 def test_cancer_with_weak_leg_walks_every_stage(pathway) -> None:  # type: ignore[no-untyped-def]
@@ -74,22 +79,28 @@ def test_earlier_false_branches_are_part_of_the_reason(pathway) -> None:  # type
     ]
 
 
-def test_missing_data_stops_the_walk_and_is_reported(pathway) -> None:  # type: ignore[no-untyped-def]
+def test_missing_data_walks_every_possible_branch_and_is_reported(pathway) -> None:  # type: ignore[no-untyped-def]
     result = pathway.evaluate(MiniRecord())
     assert _ids(result) == []
-    assert not result.complete
-    stopped = {s.id: s.stopped_at for s in result.stages if s.status == "stopped"}
-    assert stopped["history"] == "cancer"
-    need = result.needs[0]
-    assert (need.field, need.stage, need.node) == ("history.cancer_history", "history", "cancer")
+    assert _conditional(result) == [
+        "conservative-care",
+        "contact-coordinator",
+        "mri-whole-spine",
+        "myeloma-screen",
+        "fbc",
+    ]
+    assert result.complete  # every path walked every stage to its end
+    need = result.needs[0]  # the input behind the computed history.cancer_history
+    assert (need.field, need.stage, need.node) == ("history.cancers", "history", "cancer")
     assert need.question == "Has the patient had cancer?"
-    assert need.description == "Has the patient had cancer?"
+    assert need.description == "Current or previous cancers"
 
 
 def test_unknown_is_never_read_as_no(pathway) -> None:  # type: ignore[no-untyped-def]
     # No cancer, but age and night pain unknown: the red-flag branch cannot be settled.
     result = pathway.evaluate(MiniRecord(history=History(cancers=[])))
     assert "conservative-care" not in _ids(result)
+    assert "conservative-care" in _conditional(result)
     assert {n.field for n in result.needs} >= {"history.age"}
 
 
@@ -100,6 +111,11 @@ def test_checklist_fires_every_item_that_holds_and_asks_for_unknown_ones(pathway
     result = pathway.evaluate(record)
     assert "fbc" in _ids(result)
     assert "myeloma-screen" not in _ids(result)
+    screen = result.recommendation("myeloma-screen")
+    assert screen is not None
+    assert [[(a.node, a.taken, a.fields) for a in alt] for alt in screen.when] == [
+        [("panel", "item 2", ["labs.calcium_high"])]
+    ]
     assert [n.field for n in result.needs] == ["labs.calcium_high"]
     fbc = result.recommendation("fbc")
     assert fbc is not None
@@ -109,7 +125,7 @@ def test_checklist_fires_every_item_that_holds_and_asks_for_unknown_ones(pathway
 
 def test_plain_dict_is_validated_strictly(pathway) -> None:  # type: ignore[no-untyped-def]
     result = pathway.evaluate({"history": {"age": 60, "cancers": []}})
-    assert result.stages[0].status == "stopped"  # age >= 50, night pain and weight loss unknown
+    assert _conditional(result)[0] == "conservative-care"  # night pain, weight loss unknown
     assert pathway.evaluate({"history": {"age": 40, "cancers": []}}).stages[0].status == "complete"
     with pytest.raises(PatientError) as caught:
         pathway.evaluate({"history": {"age": "forty"}})

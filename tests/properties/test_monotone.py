@@ -213,16 +213,23 @@ def partial_patients() -> st.SearchStrategy[Patient]:
 def outcomes(
     stages: tuple[Stage, ...], record: BaseModel
 ) -> list[tuple[Step, object, dict[str, object]]]:
-    """Each visit's step, its outcome, and the facts as they stood when it was visited."""
+    """Each visit's step, its outcome (None when the data left it open: an ``unknown:``
+    target, a stop, or one of the branches the walk followed under uncertainty), and
+    the facts as they stood on its path when it was visited."""
     done = walk(stages, record)
-    facts: dict[str, object] = {}
     found: list[tuple[Step, object, dict[str, object]]] = []
     for visit in done.visits:
         step = visit.stage.steps[visit.node]
-        outcome = None if visit.unknown_at is not None else visit.outcome
-        found.append((step, outcome, dict(facts)))
-        if isinstance(step, Conclude):
-            facts[step.fact] = step.value
+        open_ = visit.unknown_at is not None or visit.assumed
+        facts: dict[str, object] = {}
+        earlier = visit.previous
+        while earlier >= 0:  # back along this visit's own path
+            before = done.visits[earlier]
+            concluded = before.stage.steps[before.node]
+            if isinstance(concluded, Conclude):
+                facts.setdefault(concluded.fact, concluded.value)
+            earlier = before.previous
+        found.append((step, None if open_ else visit.outcome, facts))
     return found
 
 
@@ -320,16 +327,18 @@ def test_filling_in_missing_fields_keeps_the_walk_up_to_the_first_unsettled_deci
 def test_an_unknown_fallback_is_rightly_not_monotone() -> None:
     # Cancer history unknown: the history stage takes its `unknown:` target, asks
     # for the history and completes. Told "no cancer", it goes on to the red flags,
-    # which need data the record lacks, and stops there. That is what fallbacks are
-    # for, and why monotonicity is stated per settled decision, not per outcome.
+    # which need data the record lacks, and follows each way they leave open. That
+    # is what fallbacks are for, and why monotonicity is stated per settled
+    # decision, not per outcome.
     unknown = SHIPPED.evaluate(Patient())
     known = SHIPPED.evaluate(Patient.model_validate({"history": {"cancers": []}}))
     assert "take-cancer-history" in {r.id for r in unknown.recommendations}
     assert "take-cancer-history" not in {r.id for r in known.recommendations}
     assert unknown.trace[0].outcome == "unknown"
     assert known.trace[0].outcome == "otherwise"
-    history = {s.id: s.status for s in unknown.stages}["history"]
-    assert (history, {s.id: s.status for s in known.stages}["history"]) == ("complete", "stopped")
+    red_flags = {s.outcome for s in known.trace if s.node == "red_flags"}
+    assert red_flags == {"branch 1", "branch 2", "otherwise"}
+    assert all(s.node != "red_flags" for s in unknown.trace)
 
 
 def test_known_is_rightly_not_monotone() -> None:
@@ -446,7 +455,7 @@ def test_every_field_missing_is_total_and_says_what_it_needs() -> None:
     for given_record in (Patient(), {}, {"history": {}, "exam": {}, "labs": {}}):
         result = SHIPPED.evaluate(given_record)
         assert result.needs, "an all-unknown record must say what data is needed"
-        assert {"history.cancer_history"} <= {need.field for need in result.needs}
+        assert {"history.cancers"} <= {need.field for need in result.needs}
         assert all(need.question and need.stage and need.node for need in result.needs)
         for stage in result.stages:
             if stage.status == "stopped":
@@ -456,9 +465,14 @@ def test_every_field_missing_is_total_and_says_what_it_needs() -> None:
 
 def test_an_all_unknown_record_never_gets_no_action() -> None:
     assert NO_ACTION_SCENARIOS, "some scenario must reach a no-action outcome to test against"
-    recommended = {r.id for r in SHIPPED.evaluate(Patient()).recommendations}
-    assert "conservative-care-no-imaging" not in recommended
-    assert not recommended & NO_ACTION
+    result = SHIPPED.evaluate(Patient())
+    definite = {r.id for r in result.recommendations if r.certainty == "definite"}
+    assert "conservative-care-no-imaging" not in definite
+    assert not definite & NO_ACTION
+    # No action is only ever one possibility among others, on the data asked for.
+    rest = result.recommendation("conservative-care-no-imaging")
+    assert rest is not None
+    assert rest.certainty == "conditional"
 
 
 def _unsettled_reasons(reasons: list[Reason]) -> list[Reason]:
@@ -475,11 +489,11 @@ def _unsettled_reasons(reasons: list[Reason]) -> list[Reason]:
         partial_patients(), forgotten(tuple(NO_ACTION_SCENARIOS)).map(lambda pair: pair[0])
     )
 )
-def test_no_action_is_reached_only_through_settled_decisions(patient: Patient) -> None:
+def test_definite_no_action_is_reached_only_through_settled_decisions(patient: Patient) -> None:
     result = SHIPPED.evaluate(patient)
     for rec in result.recommendations:
-        if rec.id not in NO_ACTION:
-            continue
+        if rec.id not in NO_ACTION or rec.certainty == "conditional":
+            continue  # a conditional one says on which missing data it rests
         event(f"reached {rec.id}")
         assert not _unsettled_reasons(rec.reasons), rec.id
         for fact in rec.facts:  # and every conclusion it rests on, across stages

@@ -7,6 +7,13 @@ visited and which way each node went out:
 - each branch of a decision, ``otherwise``, and the ``unknown:`` target when
   the decision has one (a decision that stops its stage takes no branch);
 - each item of a checklist that fired.
+
+When a scenario's patient lacks data, the walk follows every branch still
+possible, and every one of them counts as reached. A point is reached
+*definitely* by a scenario when it lies on every path its walk explored
+(whatever the missing data turns out to be); a point that every scenario
+reaches only on some of their paths is listed apart, since no scenario's data
+actually settles the way to it.
 """
 
 from __future__ import annotations
@@ -14,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from spinedx._authoring.diagram_marks import Uncertain
 from spinedx._compiled import Checklist, Decide, Stage, Step
 from spinedx._diagnostics import Span
 from spinedx._evaluation import OTHERWISE, Visit, Walk
@@ -41,12 +49,22 @@ class CoveragePoint(_Result):
     label: str
     span: Span
     scenarios: list[str]
+    definite: list[str] = Field(
+        default_factory=list,
+        description="The scenarios that reach it whatever their missing data turns out to be.",
+    )
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
     @property
     def covered(self) -> bool:
         """Whether some scenario reaches it."""
         return bool(self.scenarios)
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
+    @property
+    def only_conditional(self) -> bool:
+        """Reached, but by every scenario only on some of its possible paths."""
+        return self.covered and not self.definite
 
     def describe(self) -> str:
         """``node 'x' branch 'otherwise' never taken`` (or what it is, when covered)."""
@@ -84,6 +102,11 @@ class Coverage(_Result):
         """Every node and branch no scenario reaches, in stage and file order."""
         return [point for point in self.points if not point.covered]
 
+    @property
+    def only_conditional(self) -> list[CoveragePoint]:
+        """Every node and branch reached only where a scenario's data is missing."""
+        return [point for point in self.points if point.only_conditional]
+
     def totals(self) -> tuple[int, int, int, int]:
         """(nodes covered, nodes, branches covered, branches) over all stages."""
         return (
@@ -107,12 +130,15 @@ def measure_coverage(stages: Sequence[Stage], walks: Iterable[tuple[str, Walk]])
         True
     """
     hits: dict[_Key, list[str]] = {}
+    sure: dict[_Key, list[str]] = {}
     for name, done in walks:
         for visit in done.visits:
             for kind, index in _taken(visit):
                 names = hits.setdefault((visit.stage.id, visit.node, kind, index), [])
                 if name not in names:
                     names.append(name)
+        for key in _definite(stages, done):
+            sure.setdefault(key, []).append(name)
     points: list[CoveragePoint] = []
     counts: list[StageCoverage] = []
     for stage in stages:
@@ -125,6 +151,7 @@ def measure_coverage(stages: Sequence[Stage], walks: Iterable[tuple[str, Walk]])
                 label=_label(node, step, kind, index),
                 span=span,
                 scenarios=hits.get((stage.id, node, kind, index), []),
+                definite=sure.get((stage.id, node, kind, index), []),
             )
             for node, step in stage.steps.items()
             for kind, index, span in _points(step)
@@ -159,8 +186,46 @@ def _taken(visit: Visit) -> Iterator[tuple[PointKind, int | None]]:
             yield "branch", visit.outcome
     elif isinstance(step, Checklist) and isinstance(visit.outcome, tuple):
         for index, fired in enumerate(visit.outcome):
-            if fired:
+            if fired or fired is None:  # unknown: the item fires for some values
                 yield "item", index
+
+
+def _definite(stages: Sequence[Stage], done: Walk) -> set[_Key]:
+    """The points one walk reaches on every path it explored."""
+    found: set[_Key] = set()
+    for stage in stages:
+        visits = [visit for visit in done.visits if visit.stage.id == stage.id]
+        maybe = Uncertain.of(stage, {v.node for v in visits}, {(v.node, _way(v)) for v in visits})
+        items: dict[str, list[bool]] = {}
+        for visit in visits:
+            if visit.node in maybe.nodes:
+                continue
+            found.add((stage.id, visit.node, "node", None))
+            if isinstance(visit.outcome, tuple):  # a checklist: items that held on this path
+                held = [result is True for result in visit.outcome]
+                before = items.get(visit.node, held)
+                items[visit.node] = [a and b for a, b in zip(before, held, strict=True)]
+            elif (visit.node, _way(visit)) not in maybe.edges:
+                found.update(
+                    (stage.id, visit.node, kind, index)
+                    for kind, index in _taken(visit)
+                    if kind != "node"
+                )
+        for node, held in items.items():  # fired on every path through the node
+            found.update((stage.id, node, "item", i) for i, fired in enumerate(held) if fired)
+    return found
+
+
+def _way(visit: Visit) -> str:
+    """The label of the edge a visit left by, as the stage's edges name it."""
+    if visit.unknown_at is not None:
+        return "unknown"
+    if isinstance(visit.stage.steps[visit.node], Decide):
+        if visit.outcome == OTHERWISE:
+            return "otherwise"
+        if isinstance(visit.outcome, int):
+            return f"branch {visit.outcome + 1}"
+    return "then"
 
 
 def _points(step: Step) -> Iterator[tuple[PointKind, int | None, Span]]:

@@ -3,18 +3,24 @@
 ``build_diagram`` reads the compiled stages (for the question, action and
 condition texts) and the frozen stage graphs (for which edges exist), and,
 given an :class:`Evaluation`, marks the nodes one patient visited, the edges
-the walk actually took and the recommendations it reached. The emitters in
+the walk actually took and the recommendations it reached. When data is
+missing the walk follows every branch still possible, so some of it is
+*conditional*: a node or edge on some of the possible paths but not on all of
+them, and a recommendation given only for some values of the missing data,
+is marked ``conditional``; the rest is the definite path. The emitters in
 ``_render`` turn the result into Mermaid or Graphviz DOT; they only escape and
 lay out text, they never decide what a node means.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from spinedx._authoring.diagram_marks import Marks, Uncertain
 from spinedx._compiled import (
     END,
     Checklist,
@@ -32,6 +38,8 @@ from spinedx._pathway import Pathway
 NodeKind = Literal["decision", "recommendation", "conclusion", "checklist", "end", "sink"]
 EdgeKind = Literal["branch", "otherwise", "unknown", "then", "next-stage"]
 
+CONDITIONAL_MARK = "◐"
+"""Beside a recommendation given only for some values of the missing data (✓: definitely)."""
 EDGE_MAX = 52
 """Edge labels (conditions) longer than this are abbreviated with '…'; the full
 text stays in the DOT tooltip."""
@@ -56,6 +64,8 @@ class DiagramNode:
     visited: bool = False
     reached: bool = False
     stopped: bool = False
+    conditional: bool = False
+    """Visited (or reached) on some of the possible paths only: the missing data decides."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,8 @@ class DiagramEdge:
     taken: bool = False
     index: int | None = None
     minlen: int = 1
+    conditional: bool = False
+    """Taken on some of the possible paths only: the missing data decides."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +131,7 @@ class Diagram:
 
 def build_diagram(pathway: Pathway, evaluation: Evaluation | None = None) -> Diagram:
     """The diagram of a pathway, with one patient's walk marked when ``evaluation`` is given."""
-    walk = _Marks.of(evaluation)
+    walk = Marks.of(evaluation)
     keys = _Keys()
     stages: list[DiagramStage] = []
     for number, stage in enumerate(pathway.stages, 1):
@@ -174,43 +186,22 @@ class _Keys:
         return self._keys.setdefault((stage, node), f"n{len(self._keys)}")
 
 
-@dataclass(frozen=True)
-class _Marks:
-    """What one evaluation did, by (stage, node)."""
-
-    visited: frozenset[tuple[str, str]]
-    taken: frozenset[tuple[str, str, str]]
-    reached: frozenset[tuple[str, str, str]]
-    stopped: frozenset[tuple[str, str]]
-
-    @classmethod
-    def of(cls, evaluation: Evaluation | None) -> _Marks:
-        if evaluation is None:
-            return cls(frozenset(), frozenset(), frozenset(), frozenset())
-        visited = {(step.stage, step.node) for step in evaluation.trace}
-        # An outcome names the edge it took exactly as the stage graph labels it:
-        # 'branch 2', 'otherwise', 'unknown'; every other visited step goes on by 'then'.
-        taken = {(step.stage, step.node, step.outcome) for step in evaluation.trace}
-        taken |= {(step.stage, step.node, "then") for step in evaluation.trace}
-        stopped = {(s.id, s.stopped_at) for s in evaluation.stages if s.stopped_at is not None}
-        reached = {(rec.stage, rec.node, rec.id) for rec in evaluation.recommendations}
-        return cls(frozenset(visited), frozenset(taken), frozenset(reached), frozenset(stopped))
-
-    def visited_stage(self, stage: str) -> bool:
-        return any(s == stage for s, _ in self.visited)
-
-
-def _stage(pathway: Pathway, stage: Stage, number: int, keys: _Keys, marks: _Marks) -> DiagramStage:
+def _stage(pathway: Pathway, stage: Stage, number: int, keys: _Keys, marks: Marks) -> DiagramStage:
     graph = pathway.graphs[stage.id]
-    nodes = [_node(stage, step_id, step, keys, marks) for step_id, step in stage.steps.items()]
+    maybe = Uncertain.of(stage, marks.walked(stage.id), marks.ways(stage.id))
+    nodes = [
+        _node(stage, step_id, step, keys, marks, conditional=step_id in maybe.nodes)
+        for step_id, step in stage.steps.items()
+    ]
     edges: list[DiagramEdge] = []
     for step_id, step in stage.steps.items():
         for label, target, _ in step.edges():
             if not graph.has_edge(step_id, target):
                 continue  # a loaded pathway has every edge; this guards a hand-built one
-            edges.append(
-                _edge(stage, step_id, step, target=target, label=label, keys=keys, marks=marks)
-            )
+            edge = _edge(stage, step_id, step, target=target, label=label, keys=keys, marks=marks)
+            if (step_id, label) in maybe.edges:
+                edge = dataclasses.replace(edge, conditional=True)
+            edges.append(edge)
     end_key = keys(stage.id, END)
     if any(edge.target == end_key for edge in edges):
         into_end = any(edge.taken for edge in edges if edge.target == end_key)
@@ -223,6 +214,7 @@ def _stage(pathway: Pathway, stage: Stage, number: int, keys: _Keys, marks: _Mar
                 lines=("end",),
                 tooltip=f"end of stage {stage.id}",
                 visited=into_end,
+                conditional=into_end and END in maybe.nodes,
             )
         )
     terminals = [n for n in nodes if n.kind in ("sink", "end")]
@@ -242,7 +234,9 @@ def _stage(pathway: Pathway, stage: Stage, number: int, keys: _Keys, marks: _Mar
     )
 
 
-def _node(stage: Stage, step_id: str, step: Step, keys: _Keys, marks: _Marks) -> DiagramNode:
+def _node(
+    stage: Stage, step_id: str, step: Step, keys: _Keys, marks: Marks, *, conditional: bool
+) -> DiagramNode:
     key = keys(stage.id, step_id)
     visited = (stage.id, step_id) in marks.visited
     stopped = (stage.id, step_id) in marks.stopped
@@ -260,12 +254,17 @@ def _node(stage: Stage, step_id: str, step: Step, keys: _Keys, marks: _Marks) ->
                 step.question,
                 visited=visited,
                 stopped=stopped,
+                conditional=conditional,
             )
         case Recommend():
             reached = (stage.id, step_id, step.rec.id) in marks.reached
+            sure = marks.sure(stage.id, step_id, step.rec.id)
             lines = (f"[{step.rec.urgency.label}]", abbreviate(step.rec.action, ACTION_MAX))
             if reached:
-                lines = (*lines, "✓ reached")
+                lines = (
+                    *lines,
+                    "✓ reached" if sure else f"{CONDITIONAL_MARK} reached conditionally",
+                )
             return DiagramNode(
                 key,
                 stage.id,
@@ -276,31 +275,37 @@ def _node(stage: Stage, step_id: str, step: Step, keys: _Keys, marks: _Marks) ->
                 urgency=step.rec.urgency,
                 visited=visited,
                 reached=reached,
+                conditional=conditional or (reached and not sure),
             )
         case Conclude():
             value = str(step.value).lower() if isinstance(step.value, bool) else str(step.value)
             lines = (f"{step.fact} = {value}",)
             return DiagramNode(
-                key, stage.id, step_id, "conclusion", lines, step.because, visited=visited
-            )
+                key, stage.id, step_id, "conclusion", lines, step.because,
+                visited=visited, conditional=conditional,
+            )  # fmt: skip
         case Checklist():
-            return _checklist(stage, step_id, step, key=key, visited=visited, marks=marks)
+            node = _checklist(stage, step_id, step, key=key, visited=visited, marks=marks)
+            return dataclasses.replace(node, conditional=conditional or node.conditional)
         case End():
             lines = (step.note,) if step.note else ("end",)
             return DiagramNode(
-                key, stage.id, step_id, "end", lines, step.note or "end", visited=visited
-            )
+                key, stage.id, step_id, "end", lines, step.note or "end",
+                visited=visited, conditional=conditional,
+            )  # fmt: skip
 
 
 def _checklist(
-    stage: Stage, step_id: str, step: Checklist, *, key: str, visited: bool, marks: _Marks
+    stage: Stage, step_id: str, step: Checklist, *, key: str, visited: bool, marks: Marks
 ) -> DiagramNode:
     lines = [step.title]
-    fired = 0
+    fired = sure = 0
     for item in step.items:
         hit = (stage.id, step_id, item.rec.id) in marks.reached
+        certain = hit and marks.sure(stage.id, step_id, item.rec.id)
         fired += hit
-        mark = "✓" if hit else "•"
+        sure += certain
+        mark = "✓" if certain else CONDITIONAL_MARK if hit else "•"
         lines.append(f"{mark} {abbreviate(item.rec.action, 44)} [{item.rec.urgency.label}]")
         lines.append(f"   if {abbreviate(item.condition.text, 44)}")
     tooltip = "; ".join(f"{item.rec.id} if {item.condition.text}" for item in step.items)
@@ -313,11 +318,12 @@ def _checklist(
         tooltip,
         visited=visited,
         reached=fired > 0,
+        conditional=fired > 0 and sure == 0,
     )
 
 
 def _edge(
-    stage: Stage, step_id: str, step: Step, *, target: str, label: str, keys: _Keys, marks: _Marks
+    stage: Stage, step_id: str, step: Step, *, target: str, label: str, keys: _Keys, marks: Marks
 ) -> DiagramEdge:
     kind: EdgeKind
     index = None

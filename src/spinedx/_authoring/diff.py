@@ -6,8 +6,11 @@ urgencies, sources, facts — is :func:`structural_changes`, which compares the
 compiled stages node by node. *What does it change for patients?* is
 :func:`diff_pathways` with scenario patients: each patient is evaluated by
 both versions, and every recommendation that appears, disappears, changes
-urgency or changes wording is listed with the reasons on each side (the
-decisions taken, with the conditions as written and the values they read).
+urgency, changes between definite and conditional (given whatever the missing
+data turns out to be, or only for some values) or changes wording is listed
+with the reasons on each side (the decisions taken, with the conditions as
+written and the values they read). A change that may leave a patient with
+less, later or less certain care is *safety-relevant*.
 The file changes are computed in ``_diff_structure``; the reports for people
 are in ``_diff_report``.
 """
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from spinedx._authoring.diff_structure import Change, structural_changes
 from spinedx._compiled import Checklist, Decide, Urgency
@@ -41,7 +44,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-RecChangeKind = Literal["appears", "disappears", "sooner", "later", "reworded"]
+RecChangeKind = Literal[
+    "appears", "disappears", "sooner", "later", "now-conditional", "now-definite", "reworded"
+]
+"""``now-conditional``: given definitely before and only for some values of the missing
+data after; ``now-definite`` the other way round."""
+
+SAFETY_RELEVANT: frozenset[RecChangeKind] = frozenset({"disappears", "later", "now-conditional"})
+"""Changes that can leave a patient with less, later or less certain care than before."""
 
 
 class Decision(_Model):
@@ -55,11 +65,17 @@ class Decision(_Model):
 
 
 class Side(_Model):
-    """One version's answer for one recommendation: reached or not, and why."""
+    """One version's answer for one recommendation: reached or not, and why.
+
+    ``certainty`` is None when not reached; ``condition`` says, for a
+    conditional recommendation, on what it depends, in a clinician's words.
+    """
 
     reached: bool
     urgency: Urgency | None = None
     action: str | None = None
+    certainty: Literal["definite", "conditional"] | None = None
+    condition: str | None = None
     decisions: list[Decision]
     note: str | None = None
 
@@ -72,6 +88,12 @@ class RecChange(_Model):
     stage: str
     old: Side
     new: Side
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
+    @property
+    def safety_relevant(self) -> bool:
+        """Whether the patient may now get less, later or less certain care."""
+        return self.change in SAFETY_RELEVANT
 
 
 class ScenarioDiff(_Model):
@@ -262,7 +284,9 @@ def _rec_changes(
             new_side = why_not(new, after, rec.stage)
         else:
             new_side = reached(other)
-            if other.urgency != rec.urgency:
+            if other.certainty != rec.certainty:
+                kind = "now-conditional" if other.certainty == "conditional" else "now-definite"
+            elif other.urgency != rec.urgency:
                 kind = "sooner" if other.urgency.rank < rec.urgency.rank else "later"
             elif other.action != rec.action:
                 kind = "reworded"
@@ -287,9 +311,12 @@ def _rec_changes(
 
 
 def _first_by_id(recs: Sequence[Recommendation]) -> dict[str, Recommendation]:
+    """Each id once, in order: its definite giving when the walk gave it twice."""
     found: dict[str, Recommendation] = {}
     for rec in recs:
-        found.setdefault(rec.id, rec)
+        earlier = found.get(rec.id)
+        if earlier is None or (earlier.certainty, rec.certainty) == ("conditional", "definite"):
+            found[rec.id] = rec
     return found
 
 
@@ -299,6 +326,8 @@ def reached(rec: Recommendation) -> Side:
         reached=True,
         urgency=rec.urgency,
         action=rec.action,
+        certainty=rec.certainty,
+        condition=rec.summary_if if rec.certainty == "conditional" else None,
         decisions=[
             Decision(
                 stage=r.stage, node=r.node, question=r.question, taken=r.taken, checks=r.checks

@@ -22,6 +22,8 @@ _HEADINGS = {
     "disappears": "No longer recommended",
     "sooner": "Now sooner",
     "later": "Now later",
+    "now-conditional": "Now conditional",
+    "now-definite": "Now definite",
     "reworded": "Action reworded",
 }
 
@@ -129,6 +131,14 @@ class _Writer:
         for kind, heading in _HEADINGS.items():
             if counts.get(kind):
                 yield self.item(1, f"{heading}: {counts[kind]}")
+        risky = sum(c.safety_relevant for s in changed for c in s.changes)
+        if risky:
+            yield self.item(
+                0,
+                self.strong(f"{risky} safety-relevant change{'' if risky == 1 else 's'}")
+                + ": a recommendation no longer given, given later, or now given only"
+                " for some values of the missing data.",
+            )
         stages = sorted({c.stage for c in diff.structural if c.stage is not None})
         noun = "stage" if len(stages) == 1 else "stages"
         where = f" in {noun} {self.text(', '.join(stages))}" if stages else ""
@@ -190,20 +200,37 @@ class _Writer:
             f"{self.strong(_HEADINGS[change.change])}: {self.code(change.id)} — "
             f"{self.text(side.action or '')}{urgency}"
         )
-        yield self.item(0, head)
-        if change.change in ("sooner", "later") and change.old.urgency and change.new.urgency:
-            yield self.item(
-                1, f"Urgency: {change.old.urgency.label} → {self.strong(change.new.urgency.label)}"
+        yield self.item(0, head + (" (safety-relevant)" if change.safety_relevant else ""))
+        if change.change == "now-conditional":
+            on = change.new.condition or "for some values of the missing data"
+            yield self.item(1, f"{self.strong('Now conditional')}: given only {self.text(on)}")
+        elif change.change == "now-definite":
+            was = (
+                f" (before: only {self.text(change.old.condition)})" if change.old.condition else ""
             )
+            yield self.item(
+                1,
+                f"{self.strong('Now definite')}: given whatever the missing data turns out to be"
+                + was,
+            )
+        old_urgency, new_urgency = change.old.urgency, change.new.urgency
+        if old_urgency and new_urgency and old_urgency != new_urgency:
+            yield self.item(1, f"Urgency: {old_urgency.label} → {self.strong(new_urgency.label)}")
         if change.change == "reworded" or (
             change.old.action and change.new.action and change.old.action != change.new.action
         ):
             yield self.item(1, f"Action before: {self.text(change.old.action or '')}")
         yield from self.side("Before", change.old)
-        yield from self.side("After", change.new, same_as=change.old)
+        shown = change.change == "now-conditional"  # the line above says on what
+        yield from self.side("After", change.new, same_as=change.old, condition=not shown)
 
-    def side(self, label: str, side: Side, same_as: Side | None = None) -> Iterator[str]:
+    def side(
+        self, label: str, side: Side, same_as: Side | None = None, *, condition: bool = True
+    ) -> Iterator[str]:
         state = "reached" if side.reached else "not reached"
+        if side.certainty == "conditional":
+            state += " conditionally"
+            state += f" ({self.text(side.condition)})" if side.condition and condition else ""
         note = f"; {self.text(side.note)}" if side.note else ""
         if same_as is not None and same_as.reached and side.decisions == same_as.decisions:
             yield self.item(1, f"{self.strong(label)}: {state}, by the same decisions")

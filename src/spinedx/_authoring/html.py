@@ -12,29 +12,17 @@ from __future__ import annotations
 import html
 import re
 
-from spinedx._authoring.diagram import (
-    Diagram,
-    DiagramEdge,
-    DiagramNode,
-    DiagramStage,
-    abbreviate,
-)
+from spinedx._authoring.diagram import CONDITIONAL_MARK, Diagram, DiagramStage, abbreviate
+from spinedx._authoring.legend import legend_section
 from spinedx._authoring.reading import branch_label, for_reading, parts
 from spinedx._authoring.render import (
-    DOT_SHAPES,
-    FADED,
-    KIND_FILL,
-    STOPPED,
-    TAKEN,
     URGENCY_FILL,
-    dot_text,
     dot_to_svg,
+    inline_svg,
     render_dot,
 )
-from spinedx._compiled import Urgency
 from spinedx._evaluation import Evaluation, Recommendation
 
-_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 
 CSS = """
@@ -68,11 +56,13 @@ svg g.node:target > polygon, svg g.node:target > path, svg g.node:target > ellip
 .branches ul { list-style: none; padding-left: 0; margin: .1rem 0; }
 .branches .n { display: inline-block; min-width: 4.6em; font-weight: 600; }
 .branches .taken { color: #1f5fbf; font-weight: 600; }
+.branches .taken.conditional { font-weight: 400; font-style: italic; }
 .file { color: #555; font-size: .9rem; margin: 0 0 .5rem; }
 ol.recs > li { margin-bottom: .7rem; }
 .urgency { display: inline-block; border-radius: 3px; padding: 0 .4em; font-size: .85rem;
            font-weight: 600; border: 1px solid #888; margin-right: .3rem; }
 .why { margin: .2rem 0 0 1rem; font-size: .92rem; }
+ol.recs.conditional > li { border-left: 3px dashed #1f5fbf; padding-left: .5rem; }
 .legend-keys { display: flex; flex-wrap: wrap; gap: .4rem 1rem; list-style: none; padding: 0; }
 .swatch { display: inline-block; width: 1.1em; height: 1.1em; vertical-align: -.2em;
           border: 1px solid #777; border-radius: 2px; margin-right: .3em; }
@@ -143,7 +133,7 @@ def render_html(diagram: Diagram, *, patient: str | None = None) -> str:
     ]
     if diagram.evaluation is not None:
         parts.append(_patient_section(diagram.evaluation, patient))
-    parts.append(_legend(diagram.highlighted))
+    parts.append(legend_section(diagram.highlighted))
     reading = for_reading(diagram)
     parts.extend(_stage_section(reading, stage) for stage in reading.stages)
     parts += [
@@ -153,11 +143,6 @@ def render_html(diagram: Diagram, *, patient: str | None = None) -> str:
         "</html>",
     ]
     return "\n".join(parts) + "\n"
-
-
-def inline_svg(document: str) -> str:
-    """An SVG document without its XML prologue, doctype and comments, for use inside HTML."""
-    return _PROLOGUE.sub("", document, count=1).strip()
 
 
 # ----------------------------------------------------------------- sections
@@ -229,10 +214,17 @@ def _branches(part: DiagramStage) -> str:
             target = names[edge.target]
             goes = abbreviate(target.lines[0], 70) if target.lines else target.node
             when = f"<code>{html.escape(edge.tooltip)}</code> → " if edge.kind == "branch" else "→ "
-            taken = ' class="taken"' if edge.taken else ""
+            taken = (
+                ' class="taken conditional"' if edge.taken and edge.conditional
+                else ' class="taken"' if edge.taken
+                else ""
+            )  # fmt: skip
+            maybe = (
+                " <small>(for some values of the missing data)</small>" if edge.conditional else ""
+            )
             items.append(
                 f'<li{taken}><span class="n">{html.escape(branch_label(edge))}</span>'
-                f"{when}{html.escape(goes)}</li>"
+                f"{when}{html.escape(goes)}{maybe}</li>"
             )
         out.append(
             f"<dt>{html.escape(node.lines[0])} <small>({html.escape(node.node)})</small></dt>"
@@ -251,12 +243,28 @@ def _patient_section(evaluation: Evaluation, patient: str | None) -> str:
         "<p>The diagrams below draw the nodes this patient visited and the edges the walk "
         "took in blue; the recommendations reached have a thick blue border and a ✓.</p>"
     )
-    recs = sorted(evaluation.recommendations, key=lambda r: r.urgency.rank)
+    ordered = sorted(evaluation.recommendations, key=lambda r: r.urgency.rank)
+    recs = [rec for rec in ordered if rec.certainty == "definite"]
+    maybe = [rec for rec in ordered if rec.certainty == "conditional"]
+    if maybe:
+        out.append(
+            "<p>Some data is missing, so the walk followed every branch still possible. "
+            "The parts of the path that only some values of the missing data lead to are "
+            f"dashed, and a recommendation given only for some values has a {CONDITIONAL_MARK} "
+            "instead of a ✓.</p>"
+        )
     out.append(f"<h3>Recommendations reached ({len(recs)})</h3>")
     if recs:
         out.append('<ol class="recs">' + "".join(_rec_item(rec) for rec in recs) + "</ol>")
+    elif maybe:
+        out.append("<p>No recommendation is definite: each one below depends on missing data.</p>")
     else:
         out.append("<p>No recommendation was reached.</p>")
+    if maybe:
+        out.append(f"<h3>Conditional recommendations ({len(maybe)})</h3>")
+        out.append(
+            '<ol class="recs conditional">' + "".join(_rec_item(rec) for rec in maybe) + "</ol>"
+        )
     if evaluation.needs:
         out.append("<h3>Data needed to go on</h3><ul>")
         for need in evaluation.needs:
@@ -300,6 +308,14 @@ def _rec_item(rec: Recommendation) -> str:
     why.append(f"<li>Because: {esc(rec.because)}</li>")
     sources = "; ".join(esc(s.label()) for s in rec.sources)
     why.append(f"<li>Sources: {sources}</li>")
+    if rec.certainty == "conditional":
+        why.insert(0, _only_if(rec))
+        return (
+            f'<li class="rec conditional" data-id="{esc(rec.id)}" data-certainty="conditional">'
+            f"{CONDITIONAL_MARK} {badge}{esc(rec.action)} "
+            f"<code>{esc(rec.id)}</code> <small>({esc(rec.stage)}/{esc(rec.node)})</small>"
+            f'<ul class="why">{"".join(why)}</ul></li>'
+        )
     return (
         f'<li class="rec" data-id="{esc(rec.id)}">{badge}{esc(rec.action)} '
         f"<code>{esc(rec.id)}</code> <small>({esc(rec.stage)}/{esc(rec.node)})</small>"
@@ -307,89 +323,22 @@ def _rec_item(rec: Recommendation) -> str:
     )
 
 
-def _legend(highlighted: bool) -> str:
-    swatches = "".join(
-        f'<li><span class="swatch" style="background:{fill}"></span>{html.escape(u.label)}</li>'
-        for u, (fill, _) in URGENCY_FILL.items()
-    )
-    svg = inline_svg(dot_to_svg(legend_dot(highlighted))).replace(
-        'id="graph0"', 'id="legend-drawing"', 1
-    )
-    return (
-        '<section id="legend"><h2>Legend</h2>'
-        f'<div class="diagram">{svg}</div>'
-        f'<p>Recommendations are coloured by urgency:</p><ul class="legend-keys">{swatches}</ul>'
-        "</section>"
-    )
-
-
-def legend_dot(highlighted: bool) -> str:
-    """A small DOT graph with one example of every shape (and of a patient's path)."""
-    samples = [
-        DiagramNode("legend_decide", "", "", "decision", ("decision:", "a question"), "decision"),
-        DiagramNode(
-            "legend_rec",
-            "",
-            "",
-            "recommendation",
-            ("[urgency]", "recommendation"),
-            "recommendation",
-            urgency=Urgency.WITHIN_1_WEEK,
-        ),
-        DiagramNode("legend_fact", "", "", "conclusion", ("fact = value",), "conclusion"),
-        DiagramNode(
-            "legend_list",
-            "",
-            "",
-            "checklist",
-            ("checklist", "• item [urgency]", "   if condition"),
-            "checklist",
-        ),
-        DiagramNode("legend_end", "", "", "end", ("end (with a note)",), "end"),
-        DiagramNode("legend_sink", "", "", "sink", ("end",), "end of stage"),
-    ]
-    edges = [
-        DiagramEdge("legend_decide", "legend_rec", "branch", ("1. condition",), "branch"),
-        DiagramEdge("legend_decide", "legend_fact", "otherwise", ("otherwise",), "otherwise"),
-        DiagramEdge("legend_decide", "legend_end", "unknown", ("unknown",), "unknown"),
-        DiagramEdge("legend_fact", "legend_list", "then", ("then",), "then"),
-        DiagramEdge("legend_list", "legend_sink", "then", ("then",), "then"),
-    ]
-    lines = [
-        "digraph legend {",
-        "  graph [rankdir=LR, nodesep=0.25, ranksep=0.35];",
-        '  node [fontname="Helvetica", fontsize=10, color="#555555"];',
-        '  edge [fontname="Helvetica", fontsize=9, color="#555555", arrowsize=0.7];',
-        '  subgraph cluster_legend_shapes { graph [label="Shapes", style="rounded", '
-        'color="#999999", fontname="Helvetica", fontsize=11];',
-    ]
-    for node in samples:
-        fill = URGENCY_FILL[node.urgency][0] if node.urgency else KIND_FILL[node.kind]
-        left = node.kind == "checklist"
-        lines.append(
-            f'  {node.key} [{DOT_SHAPES[node.kind]}, fillcolor="{fill}", '
-            f'label={dot_text(node.lines, left=left)}, id="{node.key}"];'
-        )
-    for edge in edges:
-        style = ", style=dashed" if edge.kind == "unknown" else ""
-        lines.append(f"  {edge.source} -> {edge.target} [label={dot_text(edge.lines)}{style}];")
-    lines.append("  }")
-    if highlighted:
-        lines += [
-            '  subgraph cluster_legend_path { graph [label="One patient\'s path", '
-            'style="rounded", color="#999999", fontname="Helvetica", fontsize=11];',
-            f'  legend_seen [shape=box, style="rounded", color="{TAKEN}", penwidth=3, '
-            'label="visited"];',
-            f'  legend_hit [shape=box, style="rounded", color="{TAKEN}", penwidth=4.5, '
-            'label="recommendation\\n✓ reached"];',
-            f'  legend_stop [shape=diamond, style="dashed", color="{STOPPED}", penwidth=3, '
-            'label="stopped:\\ndata missing"];',
-            f'  legend_off [shape=box, style="rounded", color="#bbbbbb", fontcolor="{FADED}", '
-            'label="not visited"];',
-            f'  legend_seen -> legend_hit [label="edge taken", color="{TAKEN}", '
-            f'fontcolor="{TAKEN}", penwidth=3];',
-            "  legend_hit -> legend_stop -> legend_off [style=invis];",
-            "  }",
+def _only_if(rec: Recommendation) -> str:
+    """What the missing data must turn out to be for a conditional recommendation."""
+    esc = html.escape
+    ways = []
+    for assumptions in rec.when:
+        parts = [
+            f"{esc(made.stage)}/{esc(made.node)} “{esc(made.question)}” → {esc(made.taken)}"
+            + (f": <code>{esc(made.condition)}</code>" if made.condition else "")
+            + (
+                " (missing: " + ", ".join(f"<code>{esc(f)}</code>" for f in made.fields) + ")"
+                if made.fields
+                else ""
+            )
+            for made in assumptions
         ]
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        ways.append("<li>" + " and ".join(parts) + "</li>")
+    summary = esc(rec.summary_if or "for some values of the missing data")
+    listed = f'<ul class="when">{"".join(ways)}</ul>' if ways else ""
+    return f'<li class="only-if">Given only {summary}{listed}</li>'

@@ -1,7 +1,9 @@
 """Draw a pathway: Mermaid and Graphviz DOT text, and SVG through Graphviz's ``dot``.
 
 Both text formats come from one :class:`~spinedx._authoring.diagram.Diagram`; this
-module only chooses shapes and colours and escapes text. Clinical text is full
+module only chooses shapes and colours and escapes text; a patient's path is
+drawn in blue, its conditional parts (on some possible paths only, when data
+is missing) dashed. Clinical text is full
 of characters the formats treat specially (quotes, brackets, ``<`` and ``>``,
 ``#``, backslashes) and of unicode (``≥``): every label passes through
 :func:`mermaid_text` or :func:`dot_text`, never into the output raw.
@@ -9,6 +11,7 @@ of characters the formats treat specially (quotes, brackets, ``<`` and ``>``,
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import textwrap
@@ -32,6 +35,8 @@ CHECKLIST_WIDTH = 64
 TAKEN = "#1f5fbf"
 """The colour of one patient's path."""
 STOPPED = "#d9822b"
+DASHES = "6 4"
+"""The dash pattern (Mermaid, CSS) of the conditional parts of a path; DOT draws them dashed."""
 FADED = "#9a9a9a"
 
 URGENCY_FILL: dict[Urgency, tuple[str, str]] = {
@@ -134,6 +139,8 @@ def _mermaid_styles(diagram: Diagram, links: list[DiagramEdge]) -> Iterator[str]
     yield f"  classDef stopped stroke:{STOPPED},stroke-width:4px,stroke-dasharray:6 3"
     yield f"  classDef faded color:{FADED},stroke:#bbb"
     nodes = [node for stage in diagram.stages for node in stage.nodes]
+    if any(node.conditional for node in nodes):  # complete records draw as they always did
+        yield f"  classDef conditional stroke-dasharray:{DASHES}"
     groups: dict[str, list[str]] = {}
     for node in nodes:
         base = _urgency_class(node.urgency) if node.urgency is not None else f"k_{node.kind}"
@@ -142,9 +149,15 @@ def _mermaid_styles(diagram: Diagram, links: list[DiagramEdge]) -> Iterator[str]
             groups.setdefault(mark, []).append(node.key)
     for name, keys in groups.items():
         yield f"  class {','.join(keys)} {name}"
-    taken = [str(i) for i, edge in enumerate(links) if edge.taken]
+    taken = [str(i) for i, edge in enumerate(links) if edge.taken and not edge.conditional]
+    maybe = [str(i) for i, edge in enumerate(links) if edge.taken and edge.conditional]
     if diagram.highlighted and taken:
         yield f"  linkStyle {','.join(taken)} stroke:{TAKEN},stroke-width:4px"
+    if diagram.highlighted and maybe:
+        yield (
+            f"  linkStyle {','.join(maybe)} stroke:{TAKEN},stroke-width:3px,"
+            f"stroke-dasharray:{DASHES}"
+        )
 
 
 def _urgency_class(urgency: Urgency) -> str:
@@ -156,9 +169,10 @@ def _marks(node: DiagramNode, highlighted: bool) -> list[str]:
         return []
     if node.stopped:
         return ["stopped"]
+    maybe = ["conditional"] if node.conditional else []
     if node.reached:
-        return ["reached"]
-    return ["visited"] if node.visited else ["faded"]
+        return ["reached", *maybe]
+    return ["visited", *maybe] if node.visited else ["faded"]
 
 
 # ---------------------------------------------------------------------- DOT
@@ -261,12 +275,13 @@ def _dot_node(node: DiagramNode, highlighted: bool) -> str:
     else:
         attrs.append(f'fillcolor="{KIND_FILL[node.kind]}"')
     if highlighted:
+        dashed = f', style="{_dashed(node)}"' if node.conditional else ""
         if node.stopped:
             attrs.append(f'color="{STOPPED}", penwidth=3, style="filled,dashed"')
         elif node.reached:
-            attrs.append(f'color="{TAKEN}", penwidth=4.5')
+            attrs.append(f'color="{TAKEN}", penwidth=4.5{dashed}')
         elif node.visited:
-            attrs.append(f'color="{TAKEN}", penwidth=3')
+            attrs.append(f'color="{TAKEN}", penwidth=3{dashed}')
         elif node.urgency is None:
             attrs.append(f'color="#bbbbbb", fontcolor="{FADED}"')
         else:  # text stays legible on the urgency colour
@@ -281,8 +296,15 @@ def _dot_node(node: DiagramNode, highlighted: bool) -> str:
     return f"{node.key} [{', '.join(attrs)}];"
 
 
+def _dashed(node: DiagramNode) -> str:
+    """The node's own style, dashed: a conditional part of the path."""
+    return "rounded,filled,dashed" if node.kind == "recommendation" else "filled,dashed"
+
+
 def _dot_edge(edge: DiagramEdge, highlighted: bool, ident: str) -> str:
     taken = " taken" if highlighted and edge.taken else ""
+    if taken and edge.conditional:
+        taken += " conditional"
     attrs = [
         f"label={dot_text(wrap(edge.lines, EDGE_WIDTH))}",
         f"tooltip={dot_text([edge.tooltip])}",
@@ -290,7 +312,7 @@ def _dot_edge(edge: DiagramEdge, highlighted: bool, ident: str) -> str:
     ]
     if edge.minlen != 1:
         attrs.append(f"minlen={edge.minlen}")
-    if edge.kind == "unknown":
+    if edge.kind == "unknown" or (highlighted and edge.taken and edge.conditional):
         attrs.append("style=dashed")
     if highlighted and edge.taken:
         attrs.append(f'color="{TAKEN}", fontcolor="{TAKEN}", penwidth=3')
@@ -338,3 +360,11 @@ def dot_to_svg(source: str) -> str:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise GraphvizError(f"Graphviz's dot failed (exit status {done.returncode}): {message}")
     return done.stdout.decode("utf-8")
+
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+
+
+def inline_svg(document: str) -> str:
+    """An SVG document without its XML prologue, doctype and comments, for use inside HTML."""
+    return _PROLOGUE.sub("", document, count=1).strip()

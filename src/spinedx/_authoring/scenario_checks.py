@@ -50,7 +50,8 @@ def _unknown_recommendations(
         (rec.id, ("expect", "recommendations", i, "id"))
         for i, rec in enumerate(expect.recommendations)
     ]
-    wanted += [(rec_id, ("expect", "absent", i)) for i, rec_id in enumerate(expect.absent)]
+    for key, ids in (("conditional", expect.conditional), ("absent", expect.absent)):
+        wanted += [(rec_id, ("expect", key, i)) for i, rec_id in enumerate(ids)]
     for rec_id, path in wanted:
         if rec_id in known:
             continue
@@ -66,13 +67,31 @@ def _unknown_recommendations(
 
 
 def _conflicts(expect: Expectations, spans: Spans) -> Iterator[Diagnostic]:
-    required = {rec.id for rec in expect.recommendations}
+    """An id in two of the three lists: each list says something the others contradict."""
+    definite = {rec.id for rec in expect.recommendations}
+    conditional = set(expect.conditional)
+    for i, rec_id in enumerate(expect.conditional):
+        if rec_id in definite:
+            path = ("expect", "conditional", i)
+            yield diagnostic(
+                "SPX608",
+                f"'{rec_id}' is listed both under 'recommendations' (definitely given) "
+                "and under 'conditional' (given only for some values of the missing data)",
+                spans.value(path),
+                path=path,
+                hint="keep it in one of the two lists",
+            )
     for i, rec_id in enumerate(expect.absent):
-        if rec_id in required:
+        other = (
+            "recommendations" if rec_id in definite
+            else "conditional" if rec_id in conditional
+            else None
+        )  # fmt: skip
+        if other is not None:
             path = ("expect", "absent", i)
             yield diagnostic(
                 "SPX606",
-                f"'{rec_id}' is listed both under 'recommendations' and under 'absent'",
+                f"'{rec_id}' is listed both under '{other}' and under 'absent'",
                 spans.value(path),
                 path=path,
                 hint="keep it in one of the two lists",
@@ -124,6 +143,31 @@ def _unknown_needs(pathway: Pathway, expect: Expectations, spans: Spans) -> Iter
         problem, hint = _field_problem(pathway, wanted)
         if problem is not None:
             yield diagnostic("SPX604", problem, spans.value(path), path=path, hint=hint)
+            continue
+        problem, hint = _not_an_input(pathway, wanted)
+        if problem is not None:
+            yield diagnostic("SPX609", problem, spans.value(path), path=path, hint=hint)
+
+
+def _not_an_input(pathway: Pathway, wanted: str) -> tuple[str | None, str | None]:
+    """Why an existing field or fact can never be reported as needed: needs name inputs."""
+    if wanted.startswith("facts."):
+        return (
+            f"'{wanted}' is a fact the pathway concludes; needs name record fields one can enter",
+            "expect the record fields the decisions that conclude it read",
+        )
+    parts = [re.sub(r"\[\d*\]", "", part) for part in wanted.split(".")]
+    spec = pathway.schema.lookup(parts)
+    if spec is None or spec.inputs is None:
+        return None, None
+    holder = wanted.rpartition(".")[0]
+    inputs = [".".join(filter(None, (holder, name))) for name in spec.inputs]
+    hint = (
+        "expect what it is computed from: " + ", ".join(inputs)
+        if inputs
+        else "expect the fields it is computed from"
+    )
+    return f"'{wanted}' is computed by the record; needs name the fields one can enter", hint
 
 
 def _field_problem(pathway: Pathway, wanted: str) -> tuple[str | None, str | None]:

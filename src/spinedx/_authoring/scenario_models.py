@@ -44,8 +44,17 @@ class ExpectedRecommendation(DocumentModel):
 class Expectations(DocumentModel):
     """What a scenario's patient must get; every key is optional."""
 
-    recommendations: list[ExpectedRecommendation] = Field(default_factory=list)
-    absent: list[RecId] = Field(default_factory=list)
+    recommendations: list[ExpectedRecommendation] = Field(
+        default_factory=list,
+        description="Given definitely: whatever the patient's missing data turns out to be.",
+    )
+    conditional: list[RecId] = Field(
+        default_factory=list,
+        description="Given conditionally: only for some values of the patient's missing data.",
+    )
+    absent: list[RecId] = Field(
+        default_factory=list, description="Not given at all, neither definitely nor conditionally."
+    )
     facts: dict[FactName, object] = Field(default_factory=dict)
     needs: list[FieldPath] = Field(default_factory=list)
     complete: bool | None = None

@@ -18,7 +18,11 @@ from spinedx._authoring.coverage import Coverage, CoveragePoint
 from spinedx._diagnostics import Span
 from spinedx._evaluation import PathwayRef
 
-FailureKind = Literal["missing", "too-slow", "unexpected", "fact", "need", "complete"]
+FailureKind = Literal[
+    "missing", "conditional", "definite", "too-slow", "unexpected", "fact", "need", "complete"
+]
+"""``conditional``: expected definitely, given only conditionally; ``definite``: expected
+conditionally, given definitely."""
 
 
 class _Result(BaseModel):
@@ -86,6 +90,8 @@ class ScenarioReport(_Result):
 
 _SUBJECT = {
     "missing": "recommendation '{}'",
+    "conditional": "recommendation '{}'",
+    "definite": "recommendation '{}'",
     "too-slow": "recommendation '{}'",
     "unexpected": "recommendation '{}'",
     "fact": "fact '{}'",
@@ -101,7 +107,7 @@ def explain_result(result: ScenarioResult) -> str:
 
         FAIL  Suspected MSCC (scenarios/mscc.yaml)
           scenarios/mscc.yaml:9: recommendation 'mri-whole-spine-24h'
-            expected: reached, within 24 hours or sooner
+            expected: reached definitely, within 24 hours or sooner
             got:      not reached
             reached instead:
               contact-mscc-coordinator-immediately (immediately)
@@ -139,10 +145,11 @@ def explain_report(report: ScenarioReport, *, coverage: bool = False) -> str:
 
 
 def explain_coverage(coverage: Coverage) -> str:
-    """Per-stage node and branch counts, then one line per node or branch never reached.
+    """Per-stage node and branch counts, then one line per node or branch never reached,
+    and one per node or branch that scenarios reach only where their data is missing.
 
     A node that is never reached is listed once; its branches are counted as
-    not covered but not listed again.
+    not covered but not listed again (and likewise for the second list).
     """
     nodes_hit, nodes, branches_hit, branches = coverage.totals()
     lines = [
@@ -160,12 +167,25 @@ def explain_coverage(coverage: Coverage) -> str:
         lines += [f"{p.span.file}:{p.span.line}: {p.describe()}" for p in missed]
     else:
         lines.append("every node and branch is reached by some scenario")
+    assumed = _listed(coverage.only_conditional)
+    if assumed:
+        lines += ["", "REACHED ONLY WHERE DATA IS MISSING (no scenario's data settles the way)"]
+        lines += [
+            f"{p.span.file}:{p.span.line}: {p.label} by {_count(p.scenarios)}, "
+            "each only for some values of its missing data"
+            for p in assumed
+        ]
     return "\n".join(lines)
 
 
-def _listed(uncovered: list[CoveragePoint]) -> list[CoveragePoint]:
-    unreached = {(p.stage, p.node) for p in uncovered if p.kind == "node"}
-    return [p for p in uncovered if p.kind == "node" or (p.stage, p.node) not in unreached]
+def _listed(points: list[CoveragePoint]) -> list[CoveragePoint]:
+    """The points, but not the ways out of a node that is listed itself."""
+    nodes = {(p.stage, p.node) for p in points if p.kind == "node"}
+    return [p for p in points if p.kind == "node" or (p.stage, p.node) not in nodes]
+
+
+def _count(scenarios: list[str]) -> str:
+    return f"{len(scenarios)} scenario{'' if len(scenarios) == 1 else 's'}"
 
 
 def _ratio(hit: int, total: int) -> str:

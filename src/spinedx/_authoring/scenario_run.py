@@ -2,8 +2,12 @@
 
 Each failed expectation says what was expected and what was got, and why the
 walk went the way it did: for a recommendation that was reached, the
-decisions taken to it; for one that was not, the way the walk went in the
-stage that gives it, and where stages stopped for want of data.
+decisions taken to it (and, for a conditional one, what the missing data must
+turn out to be); for one that was not, the way the walk went in the stage that
+gives it, and where stages stopped for want of data.
+
+A recommendation under ``recommendations`` must be given definitely, one under
+``conditional`` conditionally, and one under ``absent`` not at all.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from spinedx._authoring.scenario_checks import step_recommendations
 from spinedx._authoring.scenario_models import Scenario
 from spinedx._authoring.scenario_results import Failure, FailureKind, ScenarioReport, ScenarioResult
 from spinedx._authoring.scenarios import as_pathway, load_scenarios
+from spinedx._compiled import Conclude
 from spinedx._diagnostics import as_written
 from spinedx._evaluation import (
     Check,
@@ -33,6 +38,8 @@ from spinedx._pathway import Pathway
 
 _MAX_CONDITION = 120
 """Conditions longer than this are shortened in failure notes: the trace has them in full."""
+_FIELDS_SHOWN = 5
+"""The missing fields named per assumption in failure notes; the JSON result has them all."""
 
 
 def run_scenarios(
@@ -92,6 +99,7 @@ class _Comparison:
 
     def failures(self) -> Iterator[Failure]:
         yield from self._required()
+        yield from self._conditional()
         yield from self._absent()
         yield from self._facts()
         yield from self._needs()
@@ -117,12 +125,17 @@ class _Comparison:
 
     def _required(self) -> Iterator[Failure]:
         for i, want in enumerate(self.expect.recommendations):
-            got = self.result.recommendation(want.id)
+            got = given(self.result, want.id)
             sooner = f", {want.urgency.label} or sooner" if want.urgency else ""
             if got is None:
                 yield self._failure(
-                    "missing", want.id, "reached" + sooner, "not reached",
+                    "missing", want.id, "reached definitely" + sooner, "not reached",
                     self._why_not_reached(want.id), "recommendations", i,
+                )  # fmt: skip
+            elif got.certainty == "conditional":
+                yield self._failure(
+                    "conditional", want.id, "reached definitely" + sooner, reached_words(got),
+                    [*conditions_of(got), *_reached_via(got)], "recommendations", i,
                 )  # fmt: skip
             elif want.urgency is not None and not got.urgency.no_slower_than(want.urgency):
                 yield self._failure(
@@ -130,21 +143,36 @@ class _Comparison:
                     _reached_via(got), "recommendations", i,
                 )  # fmt: skip
 
+    def _conditional(self) -> Iterator[Failure]:
+        for i, rec_id in enumerate(self.expect.conditional):
+            got = given(self.result, rec_id)
+            if got is None:
+                yield self._failure(
+                    "missing", rec_id, "reached conditionally", "not reached",
+                    self._why_not_reached(rec_id), "conditional", i,
+                )  # fmt: skip
+            elif got.certainty == "definite":
+                yield self._failure(
+                    "definite", rec_id, "reached conditionally", reached_words(got),
+                    _reached_via(got), "conditional", i,
+                )  # fmt: skip
+
     def _absent(self) -> Iterator[Failure]:
         for i, rec_id in enumerate(self.expect.absent):
-            got = self.result.recommendation(rec_id)
+            got = given(self.result, rec_id)
             if got is not None:
+                notes = [*conditions_of(got), *_reached_via(got)]
                 yield self._failure(
-                    "unexpected", rec_id, "not reached", f"reached ({got.urgency.label})",
-                    _reached_via(got), "absent", i,
-                )  # fmt: skip
+                    "unexpected", rec_id, "not reached", reached_words(got), notes, "absent", i
+                )
 
     def _facts(self) -> Iterator[Failure]:
         for name, want in self.expect.facts.items():
             got = self.result.facts.get(name)
             if got is None and want is not None:
+                notes = [*self._open_fact(name), *self._stops()]
                 yield self._failure(
-                    "fact", name, as_written(want), "not concluded", self._stops(), "facts", name
+                    "fact", name, as_written(want), "not concluded", notes, "facts", name
                 )
             elif got is not None and (want is None or not same_value(want, got.value)):
                 expected = "not concluded" if want is None else as_written(want)
@@ -176,13 +204,24 @@ class _Comparison:
         )
 
     def _why_not_reached(self, rec_id: str) -> list[str]:
-        reached = [f"  {r.id} ({r.urgency.label})" for r in self.result.recommendations]
+        reached = [f"  {r.id} ({_how(r)})" for r in self.result.recommendations]
         notes = ["reached instead:", *reached] if reached else ["no recommendation was reached"]
         for stage, node in _given_at(self.pathway, rec_id):
             notes.append(f"'{rec_id}' is given at {stage}/{node}; the walk of {stage} went:")
             taken = [_trace_line(s) for s in self.result.trace if s.stage == stage]
             notes += [f"  {line}" for line in taken if line] or ["  (not walked)"]
         return notes + self._stops()
+
+    def _open_fact(self, name: str) -> list[str]:
+        """The values the possible paths concluded for a fact they do not agree on."""
+        visited = {(s.stage, s.node) for s in self.result.trace}
+        seen = sorted(
+            f"  {name} = {as_written(step.value)} ({stage.id}/{node})"
+            for stage in self.pathway.stages
+            for node, step in stage.steps.items()
+            if isinstance(step, Conclude) and step.fact == name and (stage.id, node) in visited
+        )
+        return ["the possible paths do not all conclude the same:", *seen] if seen else []
 
     def _stops(self) -> list[str]:
         notes = []
@@ -207,6 +246,52 @@ def _given_at(pathway: Pathway, rec_id: str) -> list[tuple[str, str]]:
         for node, step in stage.steps.items()
         if rec_id in step_recommendations(step)
     ]
+
+
+def given(result: Evaluation, rec_id: str) -> Recommendation | None:
+    """The recommendation with this id, its definite giving first when the walk gave it twice."""
+    found = [rec for rec in result.recommendations if rec.id == rec_id]
+    return next((rec for rec in found if rec.certainty == "definite"), None) or next(
+        iter(found), None
+    )
+
+
+def reached_words(rec: Recommendation) -> str:
+    """'reached definitely (immediately)' or 'reached conditionally (…), only if …'."""
+    head = f"reached {rec.certainty}ly ({rec.urgency.label})"
+    if rec.certainty == "conditional" and rec.summary_if:
+        return f"{head}, only {rec.summary_if}"
+    return head
+
+
+def _how(rec: Recommendation) -> str:
+    return rec.urgency.label + (", conditionally" if rec.certainty == "conditional" else "")
+
+
+def conditions_of(rec: Recommendation) -> list[str]:
+    """For a conditional recommendation, the ways the missing data would lead to it."""
+    if rec.certainty != "conditional":
+        return []
+    notes = ["given only when the missing data turns out so:"]
+    for number, assumptions in enumerate(rec.when):
+        lead = "  " if number == 0 else "  or "
+        parts = []
+        for made in assumptions:
+            text = f"{made.stage}/{made.node} → {made.taken}"
+            if made.condition:
+                text += f": {_short(made.condition)}"
+            if made.fields:
+                more = len(made.fields) - _FIELDS_SHOWN
+                shown = ", ".join(made.fields[:_FIELDS_SHOWN])
+                text += f" [missing: {shown}{f' and {more} more' if more > 0 else ''}]"
+            parts.append(text)
+        notes.append(lead + " and ".join(parts))
+    return notes
+
+
+def _short(condition: str) -> str:
+    text = " ".join(condition.split())
+    return text if len(text) <= _MAX_CONDITION else text[: _MAX_CONDITION - 1] + "…"
 
 
 def _reached_via(rec: Recommendation) -> list[str]:
@@ -247,9 +332,7 @@ def _decisive(checks: list[Check]) -> str:
     if not checks:
         return ""
     last = checks[-1]
-    text = " ".join(last.condition.split())
-    if len(text) > _MAX_CONDITION:
-        text = text[: _MAX_CONDITION - 1] + "…"
+    text = _short(last.condition)
     values = "; ".join(v.text for v in last.values)
     return f": {text} is {last.result}" + (f" [{values}]" if values else "")
 

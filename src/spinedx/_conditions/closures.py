@@ -9,9 +9,12 @@ extra Python frame. ``and``/``or`` and ``at_least`` are commutative under
 Kleene logic, so getter operands are tried before closure operands: the cheap
 reads first.
 
-The rules themselves are ``semantics``'s: the closures call them, or, in the
-few shapes hot enough to be worth a frame (two-operand ``and``/``or``, a field
-against a constant), inline them line for line.
+The rules themselves are ``semantics``'s. The hot shapes, where a Python frame
+per rule would show (``and``/``or``/``not``, comparisons, ``any``/``all``),
+inline them line for line; the rest (``at_least``, chained comparisons,
+``count``, membership in a list field, functions, arithmetic) call them.
+``tests/evaluation/test_differential.py`` checks that the closures and the
+tracer agree on every condition of the shipped pathway for generated records.
 """
 
 from __future__ import annotations
@@ -80,10 +83,11 @@ def normalised(read: Fn, norm: Callable[[Any], Any]) -> Fn:
 
 
 def not_(p: Fn) -> Fn:
-    rule = semantics.not_
+    """``semantics.not_``, inlined."""
 
     def not__(r: Any, f: Mapping[str, object], e: Env) -> Any:
-        return rule(p(r, f, e))
+        x = p(r, f, e)
+        return None if x is None else not x
 
     return not__
 
@@ -274,13 +278,27 @@ def fn_compare(p: Fn, op: str, c: Any) -> Fn:
 
 
 def compare(p: Fn, op: str, q: Fn) -> Fn:
-    """Two read values, ``in`` and ``not in`` included; the right is not read when the
-    left is unknown."""
-    rule = semantics.compare
+    """Two read values (``semantics.compare``); the right is not read when the left
+    is unknown. Membership in a list field keeps ``semantics.member``'s rule."""
+    if op in ("in", "not in"):
+        positive, member = op == "in", semantics.member
+
+        def in_list_(r: Any, f: Mapping[str, object], e: Env) -> Any:
+            a = p(r, f, e)
+            if a is None:
+                return None
+            b = q(r, f, e)
+            return None if b is None else member(a, b, positive)
+
+        return in_list_
+    function = OPS[op]
 
     def compare_(r: Any, f: Mapping[str, object], e: Env) -> Any:
         a = p(r, f, e)
-        return None if a is None else rule(op, a, q(r, f, e))
+        if a is None:
+            return None
+        b = q(r, f, e)
+        return None if b is None else function(a, b)
 
     return compare_
 

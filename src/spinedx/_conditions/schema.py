@@ -7,6 +7,9 @@ cycles, and keeps each field's description and unit so that explanations and
 "needs" can speak the clinician's words. A model may list, in a class attribute
 ``spinedx_parts``, fields that are parts of one whole (a measurement's value,
 unit, flag, date): a need for such a part is described by the field holding it.
+In ``spinedx_inputs`` it maps each computed field to the input fields it is
+computed from (paths relative to the model, ``cancers[].status`` for items), so
+that a need names what one can enter, never a computed field.
 
 Example:
     >>> from pydantic import BaseModel, Field
@@ -101,7 +104,8 @@ class FieldSpec:
     """One readable field: its type, and the description and unit from the model.
 
     ``part`` says the model lists the field in its ``spinedx_parts``: the
-    field holding the model describes it.
+    field holding the model describes it. ``inputs`` is ``None`` for an input
+    field; for a computed one, the inputs its model declares (maybe none).
     """
 
     name: str
@@ -109,10 +113,14 @@ class FieldSpec:
     description: str | None = None
     unit: str | None = None
     part: bool = False
+    inputs: tuple[str, ...] | None = None
 
 
 PARTS_ATTRIBUTE = "spinedx_parts"
 """The class attribute where a record model lists the fields its holder describes."""
+
+INPUTS_ATTRIBUTE = "spinedx_inputs"
+"""The class attribute mapping a model's computed fields to the input fields behind them."""
 
 
 _FACT_KINDS = ("bool", "enum", "number", "integer", "text", "date")
@@ -278,7 +286,7 @@ class _Reader:
         fields: dict[str, FieldSpec] = {}
         obj = ObjectType(model.__name__, types.MappingProxyType(fields))
         self.objects[model] = obj  # registered before the fields, so cycles resolve to it
-        parts = _parts(model)
+        parts, inputs = _parts(model), _inputs(model)
         for name, info in model.model_fields.items():
             fields[name] = FieldSpec(
                 name,
@@ -294,6 +302,7 @@ class _Reader:
                 computed.description,
                 _unit(computed.json_schema_extra),
                 name in parts,
+                inputs.get(name, ()),
             )
         return obj
 
@@ -370,6 +379,13 @@ def _parts(model: type[BaseModel]) -> frozenset[str]:
     if isinstance(declared, str) or not isinstance(declared, typing.Iterable):
         raise TypeError(f"{model.__name__}.{PARTS_ATTRIBUTE} must be a set of field names")
     return frozenset(name for name in declared if isinstance(name, str))
+
+
+def _inputs(model: type[BaseModel]) -> Mapping[str, tuple[str, ...]]:
+    declared = getattr(model, INPUTS_ATTRIBUTE, {})
+    if not isinstance(declared, Mapping):
+        raise TypeError(f"{model.__name__}.{INPUTS_ATTRIBUTE} must map field names to paths")
+    return {str(name): tuple(paths) for name, paths in declared.items()}
 
 
 def _unit(extra: object) -> str | None:

@@ -167,6 +167,18 @@ _ENTRIES: tuple[tuple[str, str, Severity, str], ...] = (
         "A recommendation is both required and forbidden.",
     ),
     ("SPX607", "no-scenarios", "error", "The scenarios folder is missing or holds no scenario."),
+    (
+        "SPX608",
+        "conflicting-certainty",
+        "error",
+        "A recommendation is expected both definitely and conditionally.",
+    ),
+    (
+        "SPX609",
+        "needs-not-an-input",
+        "error",
+        "A scenario expects a computed field or a fact as needed; needs name input fields.",
+    ),
 )
 
 CODES: dict[str, CodeInfo] = {

@@ -5,9 +5,12 @@ from spinedx._evaluation.accelerator import (
     generate,
     run_known,
 )
-from spinedx._evaluation.interpreter import (
+from spinedx._evaluation.explain import (
     ExplainContext,
     explain_walk,
+)
+from spinedx._evaluation.interpreter import (
+    LIMIT,
     interpret,
     walk,
 )
@@ -19,6 +22,7 @@ from spinedx._evaluation.program import (
     compile_program,
 )
 from spinedx._evaluation.results import (
+    Assumption,
     Check,
     Evaluation,
     FactValue,
@@ -35,7 +39,9 @@ from spinedx._evaluation.results import (
 )
 
 __all__ = [
+    "LIMIT",
     "OTHERWISE",
+    "Assumption",
     "Check",
     "Evaluation",
     "ExplainContext",

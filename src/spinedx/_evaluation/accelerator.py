@@ -24,8 +24,8 @@ read known, ``semantics``'s Kleene rules are two-valued logic, so Python's
 constants *are* those rules here. Shapes with no inline form (quantifiers,
 dates, enums, arithmetic, functions, ``at_least``...) call that node's compiled
 closure, which calls ``semantics``, and check its result the same way.
-``tests/evaluation/test_differential.py`` proves the two paths agree and that this one
-answers for most complete records.
+``tests/evaluation/test_differential.py`` proves the two paths agree and that
+this one answers for most complete records.
 
 Join nodes (reached from two places or more) start a function of their own,
 unless they are a short run of recommendations and conclusions, which is

@@ -1,399 +1,324 @@
-"""Evaluation: one interpreter walks the compiled program; explanations read its log.
+"""Evaluation: one interpreter walks the compiled program along every possible path.
 
-``interpret`` is the only walker (first true branch wins, three-valued logic).
-Without a log it collects the fired ids (the generated ``accelerator``'s
-fallback); a ``Walk`` log also records branches, facts and stopped stages, from
-which ``explain_walk`` builds the explanation, re-reading what each condition saw.
+``interpret`` is the only walker. A decision takes its first true branch
+(three-valued logic). When the missing data leaves its outcome open:
+
+- with an ``unknown:`` target, it takes that target (the author's
+  precautionary choice), as it always did;
+- without one, the walk goes on along every branch still possible under
+  first-true-wins: branch *i* when its condition is true or unknown and no
+  earlier branch is definitely true, ``otherwise`` when no branch is. Each path
+  carries its own facts and the *choices* that put it there; paths that reach
+  the same node with the same facts merge, their conditions joined by OR.
+
+A checklist item whose condition is unknown fires its recommendation on
+that item's choice. A recommendation is *definite* when every path fires it
+unconditionally; otherwise it is *conditional*, on the choices recorded in
+``Walk.when``. At most ``LIMIT`` paths are alive at once; a decision that would
+go past it stops its stage as a decision without data used to, and the walk
+says so (``Walk.bounded``): never a silent truncation.
+
+Why 64 suffices for the shipped pathway: paths merge at every stage's end
+when they concluded the same facts, and its stages conclude at most one or two
+facts each, so even a record with nothing filled in keeps a handful alive
+(``docs/missing-data.md`` gives the measured figure). Each node handles at
+most ``LIMIT`` paths, so the work is bounded by ``LIMIT`` times the nodes.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
 
 from pydantic import BaseModel
 
-from spinedx._compiled import Checklist, Conclude, Decide, End, Recommend, RecSpec, Stage
-from spinedx._conditions import Condition, Read, RecordSchema
+from spinedx._compiled import RecSpec, Stage
+from spinedx._conditions import Condition
 from spinedx._evaluation.program import (
+    ALWAYS,
     CHECKLIST,
     CONCLUDE,
     DECIDE,
+    DONE,
     OTHERWISE,
     RECOMMEND,
     STOPPED,
+    Choice,
     Items,
+    Node,
     Program,
     Visit,
     Walk,
+    When,
     compile_program,
 )
-from spinedx._evaluation.results import (
-    Check,
-    Evaluation,
-    FactValue,
-    Need,
-    PathwayRef,
-    Reason,
-    Recommendation,
-    Scalar,
-    SourceRef,
-    StageOutcome,
-    TermCodeRef,
-    TraceStep,
-    ValueRead,
-)
+
+LIMIT = 64
+"""The most paths alive at once (see the module's docstring)."""
 
 
-def interpret(program: Program, record: BaseModel, log: Walk | None = None) -> list[str]:
-    """The ids of the recommendations ``record`` reaches, in the order they fire;
-    the facts a stage concludes flow to the next. ``log`` also records the walk."""
-    fired: list[str] = []
-    facts: dict[str, object] = {} if log is None else log.facts
-    for stage, nodes, start, bound in program:
-        index = start
-        for _ in bound:  # a validated stage is acyclic; this only bounds it
-            if index < 0:
-                break
-            kind, a, b, c, node = nodes[index]
-            if log is not None:
-                log.visits.append(Visit(stage, node))
-            if kind == DECIDE:
-                index, holds = b, False
-                for fast, condition, target, at in a:  # noqa: B007 (the log reads 'at' after)
-                    try:
-                        holds = fast(record, facts, ())
-                    except AttributeError:  # a None on the way along a path
-                        holds = condition(record, facts)
-                    if holds:
-                        index = target
-                        break
-                    if holds is None:
-                        index = c
-                        break
-                if log is not None:  # a decision has a branch: 'at' is the one it stopped at
-                    visit = log.visits[-1]
-                    if holds is None:
-                        visit.unknown_at = at
-                    else:
-                        visit.outcome = at if holds else OTHERWISE
-                    if index == STOPPED:
-                        log.stopped[stage.id] = node
-            elif kind == RECOMMEND:
-                fired.append(a)
-                if log is not None:
-                    log.fired.append((c, len(log.visits) - 1))
-                index = b
-            elif kind == CONCLUDE:
-                facts[a] = b
-                if log is not None:
-                    log.fact_visits[a] = len(log.visits) - 1
-                index = c
-            elif kind == CHECKLIST:
-                _checklist(a, record, facts, fired, log)
-                index = b
-            else:
-                break
-    return fired
+def interpret(
+    program: Program,
+    record: BaseModel,
+    log: Walk | None = None,
+    *,
+    conditional: bool = False,
+    limit: int = LIMIT,
+) -> list[str]:
+    """The ids of the recommendations ``record`` reaches for certain, in the order they
+    first fire (with ``conditional``, those reached on some path too); the facts a stage
+    concludes flow to the next. ``log`` also records the walk."""
+    explorer = _Explorer(program, record, log, limit)
+    ends = explorer.run()
+    definite = frozenset.intersection(*(path.sure for path in ends))
+    if log is not None:
+        _finish(log, explorer, ends, definite)
+    return [rec for rec in explorer.order if conditional or rec in definite]
 
 
-def _checklist(
-    items: Items, record: BaseModel, facts: dict[str, object], fired: list[str], log: Walk | None
-) -> None:
-    outcomes: list[bool | None] | None = None if log is None else []  # for the log only
-    for fast, condition, rec in items:
-        try:
-            holds = fast(record, facts, ())
-        except AttributeError:
-            holds = condition(record, facts)
-        if holds:
-            fired.append(rec.id)
-        if outcomes is not None:
-            outcomes.append(holds)
-    if log is not None and outcomes is not None:
-        at = len(log.visits) - 1
-        log.fired += [(item[2], at) for item, held in zip(items, outcomes, strict=True) if held]
-        log.visits[at].outcome = tuple(outcomes)
-
-
-def walk(stages: Sequence[Stage], record: BaseModel) -> Walk:
+def walk(stages: Sequence[Stage], record: BaseModel, limit: int = LIMIT) -> Walk:
     """``interpret`` with a log, returned: what explanations and coverage read."""
-    interpret(compile_program(stages), record, log := Walk())
+    interpret(compile_program(stages), record, log := Walk(), limit=limit)
     return log
 
 
-# ------------------------------------------------------------ explanation
+@dataclass(slots=True)
+class _Path:
+    """One path (or several merged): its facts, the choices that lead here, the
+    recommendations it fired on every merged route, and its last visit."""
+
+    facts: dict[str, object]
+    when: When
+    sure: frozenset[str]
+    last: int = -1
+    mixed: frozenset[str] = frozenset()
+    """Facts no longer read that differed between the routes merged here."""
 
 
-@dataclass(frozen=True)
-class ExplainContext:
-    """What the explanation needs beside the walk."""
-
-    pathway: PathwayRef
-    record_name: str
-    schema: RecordSchema
-    fact_descriptions: Mapping[str, str | None]
-
-
-def explain_walk(
-    done: Walk, stages: Sequence[Stage], record: BaseModel, ctx: ExplainContext
-) -> Evaluation:
-    """Build the full, explained result of a walk."""
-    builder = _Explainer(done, record, ctx)
-    return Evaluation(
-        pathway=ctx.pathway,
-        record=ctx.record_name,
-        recommendations=[builder.recommendation(rec, at) for rec, at in done.fired],
-        needs=builder.needs(),
-        facts={name: builder.fact(name) for name in done.facts},
-        stages=[_stage_outcome(s.id, done) for s in stages],
-        trace=[builder.trace_step(i) for i in range(len(done.visits))],
-    )
-
-
-def _stage_outcome(stage: str, done: Walk) -> StageOutcome:
-    at = done.stopped.get(stage)
-    return StageOutcome(id=stage, status="complete" if at is None else "stopped", stopped_at=at)
-
-
-class _Explainer:
-    def __init__(self, done: Walk, record: BaseModel, ctx: ExplainContext) -> None:
-        self.done = done
+class _Explorer:
+    def __init__(self, program: Program, record: BaseModel, log: Walk | None, limit: int) -> None:
+        self.program = program
         self.record = record
-        self.ctx = ctx
-        self._checks: dict[int, list[tuple[Check, Condition]]] = {}
-        self._facts: dict[str, FactValue] = {}
+        self.log = log
+        self.limit = limit
+        self.order: list[str] = []
+        self.when: dict[str, set[frozenset[Choice]]] = {}
+        self.live = 0
+        self.paths = 1
+        self.bounded = False
+        self.at: dict[int, list[_Path]] = {}
+        self.ended: list[_Path] = []
+        self.read_later = _read_later(program)
+        self.number = 0
 
-    def recommendation(self, rec: RecSpec, at: int) -> Recommendation:
-        reasons = self._path_reasons(at)
-        if isinstance(self.done.visits[at].stage.steps[rec.node], Checklist):
-            reasons.append(self._item_reason(rec, at))
-        reasons.append(
-            Reason(kind="rationale", stage=rec.stage, node=rec.node, question=rec.because,
-                   taken="because")
-        )  # fmt: skip
-        return Recommendation(
-            id=rec.id,
-            stage=rec.stage,
-            node=rec.node,
-            action=rec.action,
-            urgency=rec.urgency,
-            because=rec.because,
-            reasons=reasons,
-            facts=self._facts_behind(at),
-            sources=[
-                SourceRef(id=c.id, title=c.title, year=c.year, url=c.url, section=c.section)
-                for c in rec.citations
-            ],
-            codes=[TermCodeRef(system=c.system, code=c.code, display=c.display) for c in rec.codes],
-        )
+    def run(self) -> list[_Path]:
+        entering = [_Path({}, ALWAYS, frozenset())]
+        for number, (stage, nodes, start, order) in enumerate(self.program):
+            self.at, self.ended, self.live, self.number = {}, [], 0, number
+            for path in entering:
+                self.place(start, path)
+            for position in order:
+                for path in self.at.pop(position, ()):
+                    self.live -= 1
+                    self.step(number, stage, position, nodes[position], path)
+            entering = self.ended
+        return entering
 
-    def fact(self, name: str) -> FactValue:
-        if name not in self._facts:
-            at = self.done.fact_visits[name]
-            visit = self.done.visits[at]
-            step = visit.stage.steps[visit.node]
-            assert isinstance(step, Conclude)
-            self._facts[name] = FactValue(
-                name=name,
-                value=_scalar(self.done.facts[name]),
-                stage=visit.stage.id,
-                node=visit.node,
-                because=step.because,
-                reasons=self._path_reasons(at),
-            )
-        return self._facts[name]
+    def place(self, target: int, path: _Path) -> None:
+        """Put ``path`` at ``target`` (or at the stage's end), merged with a path there
+        that has the same facts."""
+        # At a stage's end only the facts later stages read tell paths apart.
+        read = self.read_later[self.number] if target < 0 else None
+        bucket = self.ended if target < 0 else self.at.setdefault(target, [])
+        for other in bucket:
+            if other.facts == path.facts or (read is not None and _agree(other, path, read)):
+                if self.log is not None:
+                    other.when = simplify(other.when | path.when)
+                other.sure &= path.sure
+                other.mixed |= path.mixed | _differ(other.facts, path.facts)
+                return
+        bucket.append(path)
+        self.live += 1
 
-    def needs(self) -> list[Need]:
-        found: dict[str, Need] = {}
-        for index, visit in enumerate(self.done.visits):
-            for condition, _ in self._unknown_conditions(visit):
-                for path in condition.missing(self.record, self._facts_at(index)):
-                    if path not in found:
-                        found[path] = Need(
-                            field=path,
-                            stage=visit.stage.id,
-                            node=visit.node,
-                            question=_question(visit),
-                            description=self._describe(path),
-                        )
-        return list(found.values())
+    def step(self, number: int, stage: Stage, position: int, node: Node, path: _Path) -> None:
+        kind, a, b, c, node_id = node
+        if kind == DECIDE:
+            self.decide(number, stage, position, node, path)
+            return
+        path.last = self.visit(stage, node_id, path)
+        if kind == RECOMMEND:
+            self.fire(c, path, path.last)
+            self.place(b, path)
+        elif kind == CONCLUDE:
+            path.facts = {**path.facts, a: b}
+            self.place(c, path)
+        elif kind == CHECKLIST:
+            self.checklist(number, position, a, path)
+            self.place(b, path)
+        else:
+            self.place(DONE, path)
 
-    def trace_step(self, index: int) -> TraceStep:
-        visit = self.done.visits[index]
-        step = visit.stage.steps[visit.node]
-        return TraceStep(
-            stage=visit.stage.id,
-            node=visit.node,
-            kind=type(step).__name__.lower(),
-            outcome=_outcome(visit),
-            checks=[check for check, _ in self._checks_of(index)],
-        )
+    def decide(self, number: int, stage: Stage, position: int, node: Node, path: _Path) -> None:
+        _, branches, otherwise, unknown, node_id = node
+        possible: list[int] = []
+        first_unknown: int | None = None
+        for fast, condition, _, at in branches:
+            holds = self.holds(fast, condition, path.facts)
+            if holds:
+                possible.append(at)
+                break
+            if holds is None:
+                first_unknown = at if first_unknown is None else first_unknown
+                if unknown != STOPPED:
+                    break  # the author's 'unknown:' target: taken as it always was
+                possible.append(at)
+        else:
+            possible.append(OTHERWISE)
+        targets = [otherwise if at == OTHERWISE else branches[at][2] for at in possible]
+        if first_unknown is None:
+            path.last = self.visit(stage, node_id, path, outcome=possible[0])
+            self.go(targets[0], path, stage, node_id)
+        elif unknown != STOPPED or self.live + len(possible) > self.limit:
+            self.bounded |= unknown == STOPPED
+            path.last = self.visit(stage, node_id, path, unknown_at=first_unknown)
+            self.go(unknown, path, stage, node_id)
+        else:
+            self.paths += len(possible) - 1
+            among = frozenset(possible)
+            for taken, target in zip(possible, targets, strict=True):
+                choice = Choice(number, position, taken, among)
+                when = path.when if self.log is None else frozenset(a | {choice} for a in path.when)
+                child = _Path(path.facts, when, path.sure, mixed=path.mixed)
+                child.last = self.visit(stage, node_id, path, outcome=taken, assumed=True)
+                self.chosen(choice, child.last)
+                self.go(target, child, stage, node_id)
 
-    # -- helpers
+    def checklist(self, number: int, position: int, items: Items, path: _Path) -> None:
+        outcomes: list[bool | None] = []
+        for index, (fast, condition, rec) in enumerate(items):
+            holds = self.holds(fast, condition, path.facts)
+            outcomes.append(holds)
+            if holds:
+                self.fire(rec, path, path.last)
+            elif holds is None:
+                choice = Choice(number, position, index, item=True)
+                self.chosen(choice, path.last)
+                self.fire(rec, path, path.last, choice)
+        if self.log is not None:
+            self.log.visits[path.last].outcome = tuple(outcomes)
 
-    def _path_reasons(self, upto: int) -> list[Reason]:
-        """The decisions visited in the same stage before visit ``upto``."""
-        stage = self.done.visits[upto].stage
-        reasons = []
-        for index in range(upto):
-            visit = self.done.visits[index]
-            if visit.stage is stage and isinstance(visit.stage.steps[visit.node], Decide):
-                reasons.append(
-                    Reason(
-                        kind="decision",
-                        stage=stage.id,
-                        node=visit.node,
-                        question=_question(visit),
-                        taken=_outcome(visit),
-                        checks=[check for check, _ in self._checks_of(index)],
-                    )
-                )
-        return reasons
+    def fire(self, rec: RecSpec, path: _Path, at: int, choice: Choice | None = None) -> None:
+        if rec.id not in self.when:
+            self.when[rec.id] = set()
+            self.order.append(rec.id)
+        if choice is None:
+            path.sure |= {rec.id}
+        if self.log is None:  # only explanations need the conditions
+            return
+        self.when[rec.id] |= path.when if choice is None else {a | {choice} for a in path.when}
+        self.log.fired.append((rec, at))
 
-    def _item_reason(self, rec: RecSpec, at: int) -> Reason:
-        visit = self.done.visits[at]
-        step = visit.stage.steps[visit.node]
-        assert isinstance(step, Checklist)
-        checks = self._checks_of(at)
-        index = next(i for i, item in enumerate(step.items) if item.rec is rec)
-        return Reason(
-            kind="checklist",
-            stage=visit.stage.id,
-            node=visit.node,
-            question=step.title,
-            taken=f"item {index + 1}",
-            checks=[checks[index][0]],
-        )
+    def go(self, target: int, path: _Path, stage: Stage, node_id: str) -> None:
+        if target == STOPPED and self.log is not None:
+            self.log.stopped.setdefault(stage.id, node_id)
+        self.place(target, path)
 
-    def _checks_of(self, index: int) -> list[tuple[Check, Condition]]:
-        if index not in self._checks:
-            visit = self.done.visits[index]
-            facts = self._facts_at(index)
-            self._checks[index] = [
-                (_check(condition, self.record, facts), condition)
-                for condition in _evaluated_conditions(visit)
-            ]
-        return self._checks[index]
+    def holds(self, fast: object, condition: Condition, facts: dict[str, object]) -> bool | None:
+        try:
+            return fast(self.record, facts, ())  # type: ignore[operator, no-any-return]
+        except AttributeError:  # a None on the way along a path
+            return condition(self.record, facts)
 
-    def _facts_at(self, index: int) -> dict[str, object]:
-        """The facts as they stood when visit ``index`` happened."""
-        return {
-            name: value
-            for name, value in self.done.facts.items()
-            if self.done.fact_visits[name] < index
-        }
+    def visit(
+        self,
+        stage: Stage,
+        node_id: str,
+        path: _Path,
+        *,
+        outcome: int | None = None,
+        unknown_at: int | None = None,
+        assumed: bool = False,
+    ) -> int:
+        if self.log is None:
+            return -1
+        visit = Visit(stage, node_id, outcome, unknown_at, previous=path.last, assumed=assumed)
+        self.log.visits.append(visit)
+        return len(self.log.visits) - 1
 
-    def _facts_behind(self, at: int) -> list[FactValue]:
-        """Facts read on the way to visit ``at``, and the facts behind those."""
-        names: list[str] = []
-        pending = [at]
-        seen_visits: set[int] = set()
-        while pending:
-            upto = pending.pop()
-            stage = self.done.visits[upto].stage
-            for index in range(upto + 1):
-                visit = self.done.visits[index]
-                if visit.stage is not stage or index in seen_visits:
+    def chosen(self, choice: Choice, at: int) -> None:
+        if self.log is not None:
+            self.log.choices.setdefault(choice, at)
+
+
+def _finish(log: Walk, explorer: _Explorer, ends: list[_Path], definite: frozenset[str]) -> None:
+    log.definite = set(definite)
+    log.when = {rec: simplify(explorer.when[rec]) for rec in explorer.order}
+    log.paths, log.bounded = explorer.paths, explorer.bounded
+    first = ends[0]
+    log.facts = {
+        name: value
+        for name, value in first.facts.items()
+        if all(name in p.facts and p.facts[name] == value and name not in p.mixed for p in ends)
+    }
+    index = first.last
+    while index >= 0:  # where the first path concluded each fact: its latest conclusion
+        visit = log.visits[index]
+        fact = getattr(visit.stage.steps[visit.node], "fact", None)
+        if fact in log.facts and fact not in log.fact_visits:
+            log.fact_visits[fact] = index
+        index = visit.previous
+
+
+def _read_later(program: Program) -> tuple[frozenset[str], ...]:
+    """For each stage, the facts the stages after it read."""
+    read: list[frozenset[str]] = []
+    later: frozenset[str] = frozenset()
+    for _, nodes, _, _ in reversed(program):
+        read.append(later)
+        for kind, a, _, _, _ in nodes:
+            if kind == DECIDE:
+                later |= {name for _, condition, _, _ in a for name in condition.facts}
+            elif kind == CHECKLIST:
+                later |= {name for _, condition, _ in a for name in condition.facts}
+    return tuple(reversed(read))
+
+
+def _agree(one: _Path, other: _Path, names: frozenset[str]) -> bool:
+    return all(one.facts.get(name, _UNSET) == other.facts.get(name, _UNSET) for name in names)
+
+
+def _differ(one: dict[str, object], other: dict[str, object]) -> frozenset[str]:
+    return frozenset(
+        k for k in one.keys() | other.keys() if one.get(k, _UNSET) != other.get(k, _UNSET)
+    )
+
+
+_UNSET = object()
+
+
+def simplify(alternatives: Iterable[frozenset[Choice]]) -> When:
+    """The same condition, smaller: the sets that differ only in the way one open decision
+    went, and together cover every way it could go, become the set without it; a set
+    that contains another goes (it adds nothing to the OR)."""
+    found = set(alternatives)
+    while True:
+        merged: set[frozenset[Choice]] = set()
+        for alternative in found:
+            for choice in alternative:
+                if choice.item:
                     continue
-                seen_visits.add(index)
-                for condition in _evaluated_conditions(visit):
-                    for name in condition.facts:
-                        if name in self.done.fact_visits and name not in names:
-                            names.append(name)
-                            pending.append(self.done.fact_visits[name])
-        return [self.fact(name) for name in names]
-
-    def _unknown_conditions(self, visit: Visit) -> list[tuple[Condition, int]]:
-        step = visit.stage.steps[visit.node]
-        if isinstance(step, Decide) and visit.unknown_at is not None:
-            return [(step.branches[visit.unknown_at].condition, visit.unknown_at)]
-        if isinstance(step, Checklist) and isinstance(visit.outcome, tuple):
-            return [
-                (item.condition, i)
-                for i, (item, result) in enumerate(zip(step.items, visit.outcome, strict=True))
-                if result is None
-            ]
-        return []
-
-    def _describe(self, path: str) -> str | None:
-        if path.startswith("facts."):
-            return self.ctx.fact_descriptions.get(path.removeprefix("facts."))
-        return self.ctx.schema.describe_need(_INDEX.sub("[]", path))
-
-
-_INDEX = re.compile(r"\[\d+\]")
-
-
-def _evaluated_conditions(visit: Visit) -> list[Condition]:
-    """The conditions a visit actually evaluated, in order."""
-    step = visit.stage.steps[visit.node]
-    if isinstance(step, Decide):
-        last = visit.outcome if isinstance(visit.outcome, int) else None
-        if visit.unknown_at is not None:
-            last = visit.unknown_at
-        count = len(step.branches) if last is None or last == OTHERWISE else last + 1
-        return [branch.condition for branch in step.branches[:count]]
-    if isinstance(step, Checklist):
-        return [item.condition for item in step.items]
-    return []
-
-
-def _check(condition: Condition, record: BaseModel, facts: Mapping[str, object]) -> Check:
-    result, reads = condition.trace(record, facts)
-    return Check(
-        condition=condition.text,
-        result="unknown" if result is None else ("true" if result else "false"),
-        values=[_read(read) for read in reads],
-    )
-
-
-def _read(read: Read) -> ValueRead:
-    return ValueRead(
-        path=read.path, value=_scalar(read.value), known=read.value is not None, text=read.display()
-    )
-
-
-def _scalar(value: object) -> Scalar:
-    if isinstance(value, Enum):
-        return _scalar(value.value)
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return f"{len(value)} item" + ("" if len(value) == 1 else "s")
-    return "recorded"
-
-
-def _question(visit: Visit) -> str:
-    step = visit.stage.steps[visit.node]
-    if isinstance(step, Decide):
-        return step.question
-    if isinstance(step, Checklist):
-        return step.title
-    return visit.node
-
-
-def _outcome(visit: Visit) -> str:
-    step = visit.stage.steps[visit.node]
-    if isinstance(step, Decide):
-        if visit.unknown_at is not None:
-            return "unknown" if step.unknown is not None else "stopped: data missing"
-        if visit.outcome == OTHERWISE:
-            return "otherwise"
-        assert isinstance(visit.outcome, int)
-        return f"branch {visit.outcome + 1}"
-    if isinstance(step, Checklist) and isinstance(visit.outcome, tuple):
-        fired = [str(i + 1) for i, r in enumerate(visit.outcome) if r]
-        return "items fired: " + (", ".join(fired) if fired else "none")
-    if isinstance(step, Recommend):
-        return f"recommend {step.rec.id}"
-    if isinstance(step, Conclude):
-        return f"{step.fact} = {_scalar(step.value)}"
-    if isinstance(step, End):
-        return "end"
-    return ""
+                rest = alternative - {choice}
+                if rest in merged or rest in found:
+                    continue
+                if all(rest | {choice._replace(taken=t)} in found for t in choice.among):
+                    merged.add(rest)
+        if not merged:
+            break
+        found |= merged
+        found = {a for a in found if not any(other < a for other in merged)}
+    by_size = sorted(found, key=len)
+    kept: list[frozenset[Choice]] = []
+    for alternative in by_size:
+        if not any(other <= alternative for other in kept):
+            kept.append(alternative)
+    return frozenset(kept)

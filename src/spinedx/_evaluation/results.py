@@ -87,8 +87,28 @@ class FactValue(_Result):
     reasons: list[Reason]
 
 
+class Assumption(_Result):
+    """One decision's way taken because the data to settle it was missing."""
+
+    stage: str
+    node: str
+    question: str
+    taken: str = Field(description="The way as explanations name it: 'branch 2', 'otherwise', "
+                       "'item 3'.")  # fmt: skip
+    condition: str | None = Field(description="That branch's or item's condition; None for "
+                                  "otherwise.")  # fmt: skip
+    fields: list[str] = Field(description="The record input fields missing there.")
+
+
 class Recommendation(_Result):
-    """One recommended action and everything that led to it."""
+    """One recommended action and everything that led to it.
+
+    ``certainty`` is ``definite`` when the recommendation is reached whatever
+    the missing data turns out to be; ``conditional`` when only some values
+    reach it, and ``when`` says which: alternatives (any one suffices), each a
+    list of assumptions that must all hold. ``reasons`` are those of the first
+    path that reaches it.
+    """
 
     id: str
     stage: str
@@ -100,6 +120,9 @@ class Recommendation(_Result):
     facts: list[FactValue]
     sources: list[SourceRef]
     codes: list[TermCodeRef]
+    certainty: Literal["definite", "conditional"] = "definite"
+    when: list[list[Assumption]] = Field(default_factory=list)
+    summary_if: str | None = Field(default=None, description="The condition in words.")
 
     def explain(self, format: Format = "text") -> str:
         """Why this recommendation: decisions, values read, facts relied on, sources."""
@@ -153,6 +176,9 @@ class Evaluation(_Result):
     facts: dict[str, FactValue]
     stages: list[StageOutcome]
     trace: list[TraceStep]
+    bounded: bool = Field(default=False, description="Some open decisions stopped their stage: "
+                          "the bound on paths explored was reached.")  # fmt: skip
+    paths: int = Field(default=1, description="How many paths the walk explored.")
 
     @property
     def complete(self) -> bool:
@@ -182,6 +208,8 @@ def explain_recommendation(rec: Recommendation, format: Format = "text") -> str:
         else f"{head}  ({rec.id})"
     )
     lines.append(f"{_bullet(md, 0)}Because: {_text(rec.because, md)}")
+    if rec.certainty == "conditional" and rec.summary_if:
+        lines.append(f"{_bullet(md, 0)}Conditional: {_text(rec.summary_if, md)}")
     decisions = [r for r in rec.reasons if r.kind != "rationale"]
     if decisions:
         lines.append(f"{_bullet(md, 0)}On the way here:")
@@ -199,36 +227,78 @@ def explain_recommendation(rec: Recommendation, format: Format = "text") -> str:
 
 
 def explain_evaluation(result: Evaluation, format: Format = "text") -> str:
-    """The whole result: recommendations by urgency, missing data, and how stages ended."""
+    """The whole result: definite recommendations by urgency, then the top needs, then the
+    conditional recommendations in short, grouped by the input that settles them (the
+    JSON has everything), and how stages ended."""
     md = format == "markdown"
     p = result.pathway
     title = f"{_text(p.title, md)} — {_text(p.id, md)} {_text(p.version, md)}"
     lines = [f"# {title}" if md else title, ""]
-    if result.recommendations:
+    definite = [r for r in result.recommendations if r.certainty == "definite"]
+    conditional = [r for r in result.recommendations if r.certainty == "conditional"]
+    if definite:
         lines.append("## Recommendations" if md else "RECOMMENDATIONS")
-        ordered = sorted(result.recommendations, key=lambda r: r.urgency.rank)
-        for number, rec in enumerate(ordered, 1):
-            lines.append("")
+        for number, rec in enumerate(sorted(definite, key=lambda r: r.urgency.rank), 1):
             body = explain_recommendation(rec, format)
-            lines.append(f"{number}. {body}" if not md else body)
+            lines += ["", body if md else f"{number}. {body}"]
+    elif conditional:
+        lines.append("No recommendation is definite yet: the data below decides which apply.")
     else:
         lines.append("No recommendation was reached.")
     if result.needs:
+        shown = result.needs[:_TOP_NEEDS]
+        more = len(result.needs) - len(shown)
         lines += ["", "## Data needed to go on" if md else "DATA NEEDED TO GO ON"]
-        for need in result.needs:
+        for need in shown:
             about = f" — {_text(need.description, md)}" if need.description else ""
             field = _code(need.field, md)
             where = _text(f"{need.stage}/{need.node}", md)
             lines.append(f"{_bullet(md, 0)}{field}{about} (asked at {where}: "
                          f"{_text(need.question, md)})")  # fmt: skip
+        if more > 0:
+            lines.append(f"{_bullet(md, 0)}… and {more} more (all in the JSON result)")
+    if conditional:
+        lines += ["", "## If the missing data allows" if md else "IF THE MISSING DATA ALLOWS"]
+        lines += _conditional_lines(conditional, [n.field for n in result.needs], md)
     stopped = [s for s in result.stages if s.status == "stopped"]
     if stopped:
         lines += ["", "## Stages stopped for missing data" if md else "STAGES STOPPED"]
         lines.extend(
             f"{_bullet(md, 0)}{_text(s.id, md)} at {_text(s.stopped_at or '', md)}" for s in stopped
         )
+    if result.bounded:
+        lines += ["", f"The walk explored {result.paths} paths and reached its bound: decisions "
+                  "left open beyond it stopped their stage."]  # fmt: skip
     lines += ["", f"pathway digest {p.digest}"]
     return "\n".join(lines)
+
+
+_TOP_NEEDS = 5
+"""Needs shown in text and Markdown; the JSON has all of them."""
+
+_PER_GROUP = 3
+"""Conditional recommendations shown per settling input, most urgent first."""
+
+
+def _conditional_lines(recs: list[Recommendation], needs: list[str], md: bool) -> list[str]:
+    """One line per conditional recommendation, under the first (most urgent) need that
+    settles it, most urgent first in each group."""
+    groups: dict[str, list[Recommendation]] = {}
+    for rec in sorted(recs, key=lambda r: r.urgency.rank):
+        fields = {f for alternative in rec.when for a in alternative for f in a.fields}
+        key = next((need for need in needs if need in fields), min(fields, default="other data"))
+        groups.setdefault(key, []).append(rec)
+    order = {need: i for i, need in enumerate(needs)}
+    lines = []
+    for key in sorted(groups, key=lambda k: order.get(k, len(order))):
+        lines.append(f"{_bullet(md, 0)}depending on {_code(key, md)}:")
+        lines.extend(
+            f"{_bullet(md, 1)}[{rec.urgency.label}] {_text(rec.action, md)} ({_code(rec.id, md)})"
+            for rec in groups[key][:_PER_GROUP]
+        )
+        if len(groups[key]) > _PER_GROUP:
+            lines.append(f"{_bullet(md, 1)}… and {len(groups[key]) - _PER_GROUP} more")
+    return lines
 
 
 def _reason_lines(reason: Reason, md: bool, depth: int) -> str:

@@ -127,8 +127,10 @@ def evaluate_many(
             one way a record comes in.
         workers: how many worker processes; ``None`` evaluates in this process.
         chunk_size: records sent to a worker at a time.
-        needs: also give, per record, the fields whose absence stopped a
-            decision (``Evaluation.needs``); those records are explained in full.
+        needs: also give, per record, the input fields whose absence left a
+            decision open (``Evaluation.needs``); those records are explained in
+            full. The ids are the definite ones either way, as
+            :meth:`Pathway.recommend` gives them.
         errors: ``"raise"`` stops at the first record that does not fit the
             record model; ``"collect"`` gives a :class:`RecordProblem` in its
             place (its index, its id, its diagnostics) and goes on.
@@ -225,7 +227,8 @@ def _one(pathway: Pathway, record: CohortRecord, needs: bool, index: int | None)
     if ids is not None:
         return ids, []  # every value read was known: nothing stopped a decision
     result = pathway.evaluate(patient)
-    return [rec.id for rec in result.recommendations], [need.field for need in result.needs]
+    definite = [rec.id for rec in result.recommendations if rec.certainty == "definite"]
+    return definite, [need.field for need in result.needs]  # the ids recommend() gives
 
 
 # -------------------------------------------------------------- in a worker

@@ -130,6 +130,13 @@ class Pathway:
     def evaluate(self, patient: BaseModel | Mapping[str, object]) -> Evaluation:
         """Walk every stage for one patient and explain every recommendation.
 
+        Where missing data leaves a decision open (and it has no ``unknown:``
+        target), the walk goes on along every branch still possible, so each
+        recommendation is ``definite`` (reached whatever the data turns out to
+        be) or ``conditional`` (its ``when`` and ``summary_if`` say on what);
+        ``needs`` lists the record input fields that would settle the open
+        decisions, most urgent first. See ``docs/missing-data.md``.
+
         Args:
             patient: an instance of the pathway's record model, or plain data
                 (a dict, as parsed from JSON) validated strictly first.
@@ -149,22 +156,36 @@ class Pathway:
         interpret(self._program, record, log)
         return explain_walk(log, self.stages, record, self._explain)
 
-    def recommend(self, patient: BaseModel | Mapping[str, object]) -> list[str]:
+    def recommend(
+        self, patient: BaseModel | Mapping[str, object], *, conditional: bool = False
+    ) -> list[str]:
         """The ids of the recommendations reached, without building explanations.
+
+        Under missing data these are the *definite* recommendations only: those
+        reached whatever the missing values turn out to be, in the order they
+        first fire. With ``conditional=True``, the conditional ones come too,
+        in that same order: exactly the ids of :meth:`evaluate`'s
+        ``recommendations``. With complete data the two are the same.
 
         This is the fast path for cohorts and audits: the generated code
         answers, or, when it meets an unknown value, the interpreter does. The
         patient is validated exactly as by :meth:`evaluate`.
-        """
-        return self._answer(self.validate_patient(patient))[0]
 
-    def _answer(self, patient: BaseModel) -> tuple[list[str], bool]:
+        Example:
+            >>> from spinedx import load_pathway
+            >>> pathway = load_pathway("pathways/spinal_tumor")
+            >>> pathway.recommend({})
+            ['take-cancer-history', 'complete-neurological-examination']
+        """
+        return self._answer(self.validate_patient(patient), conditional=conditional)[0]
+
+    def _answer(self, patient: BaseModel, *, conditional: bool = False) -> tuple[list[str], bool]:
         """:meth:`recommend`'s ids for a validated patient, and whether the generated
         code gave them (``False``: it met an unknown, and the interpreter did).
         Tests and benchmarks read the flag to know which path answered."""
         ids = self._known_ids(patient)
         if ids is None:
-            return interpret(self._program, patient), False
+            return interpret(self._program, patient, conditional=conditional), False
         return ids, True
 
     def _known_ids(self, patient: BaseModel) -> list[str] | None:

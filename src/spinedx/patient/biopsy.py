@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import Field, computed_field, model_validator
 
 from spinedx.patient.common import (
     ClinicalDate,
     Flag,
+    Inputs,
     Problems,
     RecordModel,
     SpinalLevel,
@@ -123,6 +125,17 @@ class Biopsy(RecordModel):
 
 class BiopsySection(RecordModel):
     """Biopsies and the facts that decide whether and how to biopsy."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        "biopsy_performed": ("biopsies", "biopsies[].performed"),
+        "diagnostic_biopsy": ("biopsies", "biopsies[].performed", "biopsies[].result"),
+        "non_diagnostic_needle_biopsy": (
+            "biopsies", "biopsies[].performed", "biopsies[].result", "biopsies[].technique",
+        ),
+        "malignancy_on_biopsy": (
+            "biopsies", "biopsies[].performed", "biopsies[].result", "biopsies[].malignant",
+        ),
+    }  # fmt: skip
 
     biopsies: list[Biopsy] | None = Field(
         default=None,

@@ -27,6 +27,11 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from spinedx._diagnostics import DUPLICATE_ENTRY, mark_validated
 
+Inputs = Mapping[str, tuple[str, ...]]
+"""A model's ``spinedx_inputs``: each computed field and the input fields (paths relative
+to the model, ``items[].field`` for list items) it is computed from; a need for the
+computed field asks for those inputs instead."""
+
 Loc = tuple[str | int, ...]
 
 

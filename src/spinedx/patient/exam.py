@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import Field, computed_field, model_validator
 
 from spinedx.patient.common import (
     Flag,
+    Inputs,
     Number,
     Problems,
     RecordModel,
@@ -60,6 +62,11 @@ class Gait(StrEnum):
 class LimbExam(RecordModel):
     """Power, sensation and reflexes of one limb."""
 
+    spinedx_inputs: ClassVar[Inputs] = {
+        "weak": ("strength",),
+        "abnormal": ("strength", "sensation", "reflexes"),
+    }
+
     strength: WholeNumber | None = Field(
         default=None,
         ge=0,
@@ -89,6 +96,9 @@ class LimbExam(RecordModel):
         return any_true((self.weak, _abnormal(self.sensation), _abnormal(self.reflexes)))
 
 
+_LIMBS = ("left_arm", "right_arm", "left_leg", "right_leg")
+
+
 def _abnormal(finding: Sensation | Reflexes | Gait | None) -> bool | None:
     # Every graded finding in this module names its normal grade "normal".
     return None if finding is None else finding != "normal"
@@ -102,6 +112,16 @@ def _upper_motor_neuron(plantar: PlantarResponse | None) -> bool | None:
 
 class Exam(RecordModel):
     """Findings of the physical examination."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        **dict.fromkeys(("weakest_strength", "any_weakness"),
+                        tuple(f"{limb}.strength" for limb in _LIMBS)),
+        "upper_motor_neuron_signs": ("plantar_left", "plantar_right", "hoffmann_sign", "clonus",
+                                     *(f"{limb}.reflexes" for limb in _LIMBS)),
+        "neurological_deficit": (*(f"{limb}.abnormal" for limb in _LIMBS),
+            "upper_motor_neuron_signs", "sensory_level_present", "gait", "bladder_dysfunction",
+            "bowel_dysfunction", "saddle_anaesthesia"),
+    }  # fmt: skip
 
     spinal_tenderness: Flag | None = Field(
         default=None, description="Is there midline (spinal) tenderness on palpation?"

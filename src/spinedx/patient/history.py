@@ -9,13 +9,22 @@ was "none"; the computed summaries keep that difference.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from pydantic import Field, computed_field, model_validator
 
-from spinedx.patient.common import Flag, Number, Problems, RecordModel, any_true, given_without
+from spinedx.patient.common import (
+    Flag,
+    Inputs,
+    Number,
+    Problems,
+    RecordModel,
+    any_true,
+    given_without,
+)
 from spinedx.patient.history_items import (
     ANTICOAGULANTS,
+    HISTORY_INPUTS,
     Cancer,
     CancerStatus,
     CareResponse,
@@ -52,6 +61,8 @@ def _not_mr_conditional(device: ImplantedDevice) -> bool | None:
 
 class History(RecordModel):
     """What the patient reports and what is known of their background."""
+
+    spinedx_inputs: ClassVar[Inputs] = HISTORY_INPUTS
 
     pain_sites: list[SpinalRegion] | None = Field(
         default=None,

@@ -8,17 +8,40 @@ other attribute may be unknown.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import Field, computed_field, model_validator
 
 from spinedx.patient.common import (
     ClinicalDate,
     Flag,
+    Inputs,
     Problems,
     RecordModel,
     all_true,
     given_without,
 )
+
+HISTORY_INPUTS: Inputs = {
+    **dict.fromkeys(("spinal_pain", "cervical_pain", "thoracic_pain", "lumbar_pain",
+                     "sacral_pain"), ("pain_sites",)),
+    "neurological_symptoms": ("radicular_pain", "limb_weakness_reported",
+        "numbness_or_paraesthesia", "walking_difficulty", "bladder_or_bowel_symptoms"),
+    "conservative_care_failed": ("conservative_care_response",),
+    **dict.fromkeys(("cancer_history", "prior_primary_count", "multiple_primary_cancers"),
+                    ("cancers",)),
+    "active_cancer": ("cancers", "cancers[].status"),
+    "metastatic_cancer": ("cancers", "cancers[].metastatic"),
+    "widespread_confirmed_metastases": ("cancers", "cancers[].widespread_confirmed_metastases"),
+    **dict.fromkeys(("on_anticoagulant", "on_antiplatelet", "on_corticosteroid"),
+                    ("medications", "medications[].drug_class")),
+    "family_history_of_cancer": ("family_history", "family_history[].cancer"),
+    "has_non_mr_conditional_device": (
+        "implanted_devices", "implanted_devices[].mr_conditional",
+    ),
+    "metallic_foreign_body": ("orbital_metallic_foreign_body", "retained_bullet_or_shrapnel"),
+}  # fmt: skip
+"""``History.spinedx_inputs``: the inputs behind each of its computed fields."""
 
 
 class SpinalRegion(StrEnum):
@@ -93,6 +116,12 @@ class CancerStatus(StrEnum):
 
 class Cancer(RecordModel):
     """One primary cancer, current or previous."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        "widespread_confirmed_metastases": (
+            "metastatic", "metastasis_histologically_confirmed", "metastases_widespread",
+        ),
+    }  # fmt: skip
 
     type: CancerType | None = Field(default=None, description="What type of cancer (primary site)?")
     histology: str | None = Field(

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import Field, computed_field
 
-from spinedx.patient.common import ClinicalDate, Flag, RecordModel, all_true, any_true
+from spinedx.patient.common import ClinicalDate, Flag, Inputs, RecordModel, all_true, any_true
 from spinedx.patient.lesion import (
     HIGH_GRADE_ESCC,
     BilskyGrade,
@@ -98,6 +99,22 @@ def _known_lesions(studies: Sequence[ImagingStudy] | None) -> tuple[list[list[Le
 
 class Imaging(RecordModel):
     """Imaging studies performed so far."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        **dict.fromkeys(("lesion_count", "solitary_lesion"),
+                        ("studies", "studies[].lesions", "studies[].lesions[].level")),
+        **dict.fromkeys(("max_sins_total", "worst_sins_category"),
+                        ("studies", "studies[].lesions", "studies[].lesions[].sins_total")),
+        "any_high_grade_escc": ("studies", "studies[].lesions", "studies[].lesions[].bilsky_grade"),
+        "any_cord_compression": (
+            "studies", "studies[].lesions", "studies[].lesions[].cord_compression",
+        ),
+        "any_intramedullary_lesion": (
+            "studies", "studies[].lesions", "studies[].lesions[].compartment",
+        ),
+        **dict.fromkeys(("mri_performed", "ct_performed"), ("studies", "studies[].modality")),
+        "whole_spine_mri_performed": ("studies", "studies[].modality", "studies[].region"),
+    }  # fmt: skip
 
     studies: list[ImagingStudy] | None = Field(
         default=None, description="Which imaging studies have been done? An empty list means none."

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, ValidationInfo, computed_field, field_validator
 
-from spinedx.patient.common import ClinicalDate, Number, Problems, RecordModel
+from spinedx.patient.common import ClinicalDate, Inputs, Number, Problems, RecordModel
 
 
 class LabFlag(StrEnum):
@@ -34,6 +34,9 @@ class LabResult(RecordModel):
 
     spinedx_parts: ClassVar[frozenset[str]] = frozenset({"value", "unit", "flag", "taken_on"})
     """Parts of the one result: a need for ``labs.crp.flag`` names the test (``labs.crp``) first."""
+    spinedx_inputs: ClassVar[Inputs] = dict.fromkeys(
+        ("above_range", "below_range", "abnormal"), ("flag",)
+    )
 
     value: Number = Field(description="The measured value, in the test's canonical unit.")
     unit: str | None = Field(
@@ -172,6 +175,11 @@ _S = LAB_SPECS
 
 class Labs(RecordModel):
     """Blood and urine test results."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        "nlr": ("neutrophils", "lymphocytes"),
+        "plr": ("platelets", "lymphocytes"),
+    }
 
     haemoglobin: LabResult | None = _S["haemoglobin"].field("Haemoglobin")
     wbc: LabResult | None = _S["wbc"].field("White cell count")

@@ -8,12 +8,12 @@ from the vertebral level unless the radiologist states it.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BeforeValidator, Field, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
-from spinedx.patient.common import Flag, Problems, RecordModel, SpinalLevel
+from spinedx.patient.common import Flag, Inputs, Problems, RecordModel, SpinalLevel
 from spinedx.patient.sins import (
     LEVEL_LOCATIONS,
     Alignment,
@@ -90,6 +90,13 @@ def _parse_grade(value: object) -> object:
 
 class Lesion(RecordModel):
     """One spinal lesion as reported on one study, with its SINS components."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        "sins_location": ("level",),
+        **dict.fromkeys(("sins_total", "sins_category"), ("level", "pain", "bone_quality",
+                        "alignment", "collapse", "posterolateral")),
+        "high_grade_escc": ("bilsky_grade",),
+    }  # fmt: skip
 
     level: SpinalLevel | None = Field(
         default=None,

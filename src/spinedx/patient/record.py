@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, Field, computed_field, model_validator
 
 from spinedx.patient.biopsy import BiopsySection
 from spinedx.patient.common import (
     ClinicalDate,
+    Inputs,
     Loc,
     Problems,
     RecordModel,
@@ -66,6 +68,13 @@ def _dates_in(value: object, loc: Loc) -> Iterator[tuple[Loc, date]]:
 
 class Patient(RecordModel):
     """One patient at one assessment: who they are, and what each stage has found."""
+
+    spinedx_inputs: ClassVar[Inputs] = {
+        "age": ("age_years", "date_of_birth", "assessed_on"),
+        "years_since_latest_cancer_diagnosis": (
+            "assessed_on", "history.cancers", "history.cancers[].diagnosed_on",
+        ),
+    }  # fmt: skip
 
     patient_id: str | None = Field(
         default=None, min_length=1, description="Identifier of the patient in the source system."

@@ -91,11 +91,13 @@ def cards_for(result: Evaluation, pathway: Pathway, patient_id: str) -> list[Car
     """The cards of one evaluation: recommendations by urgency, then the missing data.
 
     A recommendation reached at several nodes gives one card (its first explanation).
+    Only definite recommendations become cards: a conditional one depends on data
+    still missing, which the needs card asks for.
     """
     seen: set[str] = set()
     cards = []
     for rec in sorted(result.recommendations, key=lambda r: r.urgency.rank):
-        if rec.id not in seen:
+        if rec.id not in seen and rec.certainty == "definite":
             seen.add(rec.id)
             cards.append(recommendation_card(rec, result, pathway, patient_id))
     if result.needs:
