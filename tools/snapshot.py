@@ -63,9 +63,20 @@ def _load_scenarios(pathway: Any, folder: Path | None = None) -> list[Any]:
 
 
 DEFAULT = ROOT / "tools" / "snapshot-data"
-SHIPPED = ROOT / "pathways" / "spinal_tumor"
+# SPINEDX_SNAPSHOT_PATHWAY: a frozen copy of the pathway, so engine work can be
+# checked while the shipped pathway itself is being rewritten.
+SHIPPED = Path(os.environ.get("SPINEDX_SNAPSHOT_PATHWAY") or ROOT / "pathways" / "spinal_tumor")
 GENERATED = 300
 RECORDS = "generated-records.jsonl"
+
+
+CANONICAL = "pathways/spinal_tumor"
+
+
+def _canonical(text: str) -> str:
+    """Name a frozen copy (SPINEDX_SNAPSHOT_PATHWAY) as the shipped pathway it stands for."""
+    frozen = str(SHIPPED.resolve())
+    return text if frozen.startswith(str(ROOT)) else text.replace(frozen, CANONICAL)
 
 
 def _relative(path: str | os.PathLike[str]) -> str:
@@ -73,7 +84,7 @@ def _relative(path: str | os.PathLike[str]) -> str:
     try:
         return str(Path(text).resolve().relative_to(ROOT))
     except ValueError:
-        return text
+        return _canonical(text)
 
 
 def _portable(text: str | None) -> str | None:
@@ -198,7 +209,8 @@ def _cli(*args: str, cwd: Path = ROOT) -> str:
         text=True,
         check=False,
     )
-    return f"$ spinedx {' '.join(args)}\n[exit {done.returncode}]\n{done.stdout}{done.stderr}"
+    shown = f"$ spinedx {' '.join(args)}\n[exit {done.returncode}]\n{done.stdout}{done.stderr}"
+    return _canonical(shown)
 
 
 def cli(out: Path) -> None:
